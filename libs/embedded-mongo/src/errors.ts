@@ -32,6 +32,7 @@ export const ErrorCode = {
   WriteConflict: 112,
   InvalidUUID: 207,
   NotImplemented: 238,
+  ConversionFailure: 241,
   NoSuchTransaction: 251,
   TransactionCommitted: 256,
   TransactionTooLarge: 257,

@@ -1,0 +1,460 @@
+/**
+ * insert, find, getMore, killCursors, update, delete, findAndModify, count, distinct.
+ * Writes go through a `Writer`: straight to the collection outside a transaction (after
+ * waiting for any transaction holding the document), into the transaction's overlay inside one.
+ */
+import { Long, ObjectId } from 'bson';
+import { Document, bsonTypeOf, isPlainDocument, valueKey } from '../bson/values';
+import { MongoError, ErrorCode } from '../errors';
+import { Collection } from '../engine/collection';
+import { findMatches, Match } from '../engine/query';
+import { Transaction } from '../engine/sessions';
+import { compileProjection } from '../query/projection';
+import { getPathValues } from '../query/paths';
+import { evaluateExpression, applyPipelineUpdate } from '../aggregate';
+import {
+  applyReplacement,
+  applyUpdate,
+  firstMatchedArrayIndex,
+  isOperatorUpdate,
+  upsertSeed,
+  validateReplacement,
+} from '../update/update';
+import { CommandContext, asNumber, requireString } from './context';
+
+// ---- writers ------------------------------------------------------------------------------
+
+interface Writer {
+  insert(coll: Collection, doc: Document): void;
+  replace(coll: Collection, idKey: string, doc: Document): void;
+  remove(coll: Collection, idKey: string): void;
+}
+
+const direct: Writer = {
+  insert: (coll, doc) => coll.insert(doc),
+  replace: (coll, idKey, doc) => coll.replace(idKey, doc),
+  remove: (coll, idKey) => coll.delete(idKey),
+};
+
+function txnWriter(txn: Transaction): Writer {
+  return {
+    insert: (coll, doc) => {
+      const idKey = valueKey(doc._id);
+      if (txn.read(coll, idKey)) throw coll.idIndex.duplicateError(coll.ns, [doc._id]);
+      txn.write(coll, idKey, doc);
+    },
+    replace: (coll, idKey, doc) => txn.write(coll, idKey, doc),
+    remove: (coll, idKey) => txn.write(coll, idKey, null),
+  };
+}
+
+function writerFor(ctx: CommandContext): Writer {
+  return ctx.txn ? txnWriter(ctx.txn) : direct;
+}
+
+/**
+ * Outside a transaction, a write to documents an open transaction holds waits until it ends.
+ * Returns true when it had to wait (the caller re-runs its statement on fresh state).
+ */
+async function waitForLocks(ctx: CommandContext, coll: Collection, idKeys: string[]): Promise<boolean> {
+  if (ctx.txn || coll.locks.size === 0) return false;
+  for (const id of idKeys) {
+    const holder = coll.locks.get(id);
+    if (holder) {
+      await holder.done;
+      return true;
+    }
+  }
+  return false;
+}
+
+function collectionFor(ctx: CommandContext, name: string, create: boolean): Collection | undefined {
+  return ctx.engine.collection(ctx.db, name, create);
+}
+
+// ---- insert ---------------------------------------------------------------------------------
+
+function prepareInsert(doc: unknown): Document {
+  if (!isPlainDocument(doc)) throw new MongoError(ErrorCode.BadValue, 'document to insert must be an object');
+  if (doc._id === undefined) return { _id: new ObjectId(), ...doc };
+  const t = bsonTypeOf(doc._id);
+  if (t === 'array') throw new MongoError(ErrorCode.BadValue, "can't use an array for _id");
+  if (t === 'regex') throw new MongoError(ErrorCode.BadValue, "can't use a regex for _id");
+  if (t === 'undefined') throw new MongoError(ErrorCode.BadValue, "can't use a undefined for _id");
+  if (isPlainDocument(doc._id) && Object.keys(doc._id).some((k) => k.startsWith('$'))) {
+    throw new MongoError(ErrorCode.DollarPrefixedFieldName, '_id fields may not contain \'$\'-prefixed fields');
+  }
+  if (Object.keys(doc)[0] === '_id') return doc;
+  const { _id, ...rest } = doc;
+  return { _id, ...rest };
+}
+
+export async function insert(cmd: Document, ctx: CommandContext): Promise<Document> {
+  const name = requireString(cmd.insert, 'collection name');
+  const docs = cmd.documents;
+  if (!Array.isArray(docs)) throw new MongoError(ErrorCode.BadValue, 'documents must be an array');
+  const ordered = cmd.ordered !== false;
+  const coll = collectionFor(ctx, name, true) as Collection;
+  const writer = writerFor(ctx);
+  const writeErrors: Document[] = [];
+  let n = 0;
+  for (let i = 0; i < docs.length; i++) {
+    try {
+      const doc = prepareInsert(docs[i]);
+      while (await waitForLocks(ctx, coll, [valueKey(doc._id)]));
+      writer.insert(coll, doc);
+      n++;
+    } catch (e) {
+      // In a transaction any error aborts it and fails the command (with its labels).
+      if (ctx.txn) {
+        ctx.txn.abort('write error');
+        throw e;
+      }
+      writeErrors.push(asMongoError(e).toWriteError(i));
+      if (ordered) break;
+    }
+  }
+  const reply: Document = { n, ok: 1 };
+  if (writeErrors.length) reply.writeErrors = writeErrors;
+  return reply;
+}
+
+// ---- find / getMore / killCursors -------------------------------------------------------------
+
+function optionalDoc(v: unknown, name: string): Document | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isPlainDocument(v)) {
+    throw new MongoError(ErrorCode.TypeMismatch, `"${name}" had the wrong type. Expected object, found ${bsonTypeOf(v)}`);
+  }
+  return v;
+}
+
+export function find(cmd: Document, ctx: CommandContext): Document {
+  const name = requireString(cmd.find, 'collection name');
+  if (cmd.tailable || cmd.awaitData) {
+    throw new MongoError(ErrorCode.NotImplemented, 'tailable cursors are not supported by the embedded server');
+  }
+  const filter = optionalDoc(cmd.filter, 'filter') ?? {};
+  const sort = optionalDoc(cmd.sort, 'sort');
+  const projection = optionalDoc(cmd.projection, 'projection');
+  const skip = asNumber(cmd.skip, 'skip', 0);
+  let limit = asNumber(cmd.limit, 'limit', 0);
+  let singleBatch = cmd.singleBatch === true;
+  if (skip < 0) throw new MongoError(ErrorCode.BadValue, 'Skip value must be non-negative');
+  if (limit < 0) {
+    limit = -limit;
+    singleBatch = true;
+  }
+  const batchSize = cmd.batchSize === undefined ? undefined : asNumber(cmd.batchSize, 'batchSize');
+  if (batchSize !== undefined && batchSize < 0) {
+    throw new MongoError(ErrorCode.BadValue, 'BatchSize value must be non-negative');
+  }
+  const coll = collectionFor(ctx, name, false);
+  const matches = findMatches(coll, { filter, sort, skip, limit }, ctx.txn);
+  const project = compileProjection(projection, filter, (expr, doc) => evaluateExpression(expr, doc));
+  const docs = project ? matches.map((m) => project(m.doc)) : matches.map((m) => m.doc);
+  return ctx.cursors.firstBatch(`${ctx.db}.${name}`, docs, batchSize, singleBatch, ctx.session);
+}
+
+export function getMore(cmd: Document, ctx: CommandContext): Document {
+  return ctx.cursors.getMore(cmd, ctx.db);
+}
+
+export function killCursors(cmd: Document, ctx: CommandContext): Document {
+  const ids = cmd.cursors;
+  if (!Array.isArray(ids)) throw new MongoError(ErrorCode.BadValue, 'cursors must be an array');
+  return ctx.cursors.kill(ids);
+}
+
+// ---- update ---------------------------------------------------------------------------------
+
+interface UpdateStatement {
+  q: Document;
+  u: Document | Document[];
+  multi: boolean;
+  upsert: boolean;
+  arrayFilters?: Document[];
+  sort?: Document;
+}
+
+interface StatementResult {
+  n: number;
+  nModified: number;
+  upsertedId?: unknown;
+  before?: Document | null;
+  after?: Document | null;
+}
+
+function parseStatement(raw: unknown): UpdateStatement {
+  if (!isPlainDocument(raw)) throw new MongoError(ErrorCode.BadValue, 'update statement must be an object');
+  const q = optionalDoc(raw.q, 'q') ?? {};
+  const u = raw.u;
+  if (!Array.isArray(u) && !isPlainDocument(u)) {
+    throw new MongoError(ErrorCode.FailedToParse, 'Update argument must be either an object or an array');
+  }
+  const multi = raw.multi === true;
+  if (multi && !Array.isArray(u) && !isOperatorUpdate(u)) {
+    throw new MongoError(ErrorCode.InvalidOptions, 'multi update is not supported for replacement-style update');
+  }
+  return {
+    q,
+    u: u as Document | Document[],
+    multi,
+    upsert: raw.upsert === true,
+    arrayFilters: raw.arrayFilters as Document[] | undefined,
+    sort: optionalDoc(raw.sort, 'sort'),
+  };
+}
+
+function computeUpdate(stmt: UpdateStatement, doc: Document, isUpsertInsert: boolean) {
+  if (Array.isArray(stmt.u)) {
+    return applyUpdate(doc, stmt.u, {
+      isUpsertInsert,
+      evalPipeline: (d, pipeline) => applyPipelineUpdate(d, pipeline),
+    });
+  }
+  if (!isOperatorUpdate(stmt.u)) return applyReplacement(doc, stmt.u);
+  return applyUpdate(doc, stmt.u, {
+    arrayFilters: stmt.arrayFilters,
+    isUpsertInsert,
+    matchedArrayIndex: isUpsertInsert ? null : firstMatchedArrayIndex(doc, stmt.q),
+    now: () => new Date(),
+  });
+}
+
+async function runUpdate(
+  ctx: CommandContext,
+  coll: Collection,
+  stmt: UpdateStatement,
+  returnDocs: boolean,
+): Promise<StatementResult> {
+  const writer = writerFor(ctx);
+  for (;;) {
+    const matches: Match[] = findMatches(
+      coll,
+      { filter: stmt.q, sort: stmt.sort, limit: stmt.multi ? 0 : 1 },
+      ctx.txn,
+    );
+    if (await waitForLocks(ctx, coll, matches.map((m) => m.idKey))) continue;
+    if (matches.length === 0) {
+      if (!stmt.upsert) return { n: 0, nModified: 0, before: null, after: null };
+      return upsert(ctx, coll, stmt, writer);
+    }
+    let nModified = 0;
+    let after: Document | null = null;
+    for (const m of matches) {
+      const res = computeUpdate(stmt, m.doc, false);
+      after = res.doc;
+      if (!res.modified) continue;
+      writer.replace(coll, m.idKey, res.doc);
+      nModified++;
+    }
+    return {
+      n: matches.length,
+      nModified,
+      before: returnDocs ? matches[0].doc : undefined,
+      after: returnDocs ? after : undefined,
+    };
+  }
+}
+
+async function upsert(
+  ctx: CommandContext,
+  coll: Collection,
+  stmt: UpdateStatement,
+  writer: Writer,
+): Promise<StatementResult> {
+  const seed = upsertSeed(stmt.q);
+  let doc: Document;
+  if (!Array.isArray(stmt.u) && !isOperatorUpdate(stmt.u)) {
+    validateReplacement(stmt.u);
+    const { _id: replacementId, ...rest } = stmt.u;
+    if (replacementId !== undefined && seed._id !== undefined && valueKey(replacementId) !== valueKey(seed._id)) {
+      throw new MongoError(
+        ErrorCode.ImmutableField,
+        "Performing an update on the path '_id' would modify the immutable field '_id'",
+      );
+    }
+    doc = { _id: replacementId ?? seed._id ?? new ObjectId(), ...rest };
+  } else {
+    doc = computeUpdate(stmt, seed, true).doc;
+    if (doc._id === undefined) doc = { _id: new ObjectId(), ...doc };
+    else if (Object.keys(doc)[0] !== '_id') {
+      const { _id, ...rest } = doc;
+      doc = { _id, ...rest };
+    }
+  }
+  doc = prepareInsert(doc);
+  while (await waitForLocks(ctx, coll, [valueKey(doc._id)]));
+  writer.insert(coll, doc);
+  return { n: 1, nModified: 0, upsertedId: doc._id, before: null, after: doc };
+}
+
+export async function update(cmd: Document, ctx: CommandContext): Promise<Document> {
+  const name = requireString(cmd.update, 'collection name');
+  const updates = cmd.updates;
+  if (!Array.isArray(updates)) throw new MongoError(ErrorCode.BadValue, 'updates must be an array');
+  const ordered = cmd.ordered !== false;
+  const coll = collectionFor(ctx, name, true) as Collection;
+  let n = 0;
+  let nModified = 0;
+  const upserted: Document[] = [];
+  const writeErrors: Document[] = [];
+  for (let i = 0; i < updates.length; i++) {
+    try {
+      const res = await runUpdate(ctx, coll, parseStatement(updates[i]), false);
+      n += res.n;
+      nModified += res.nModified;
+      if (res.upsertedId !== undefined) upserted.push({ index: i, _id: res.upsertedId });
+    } catch (e) {
+      // In a transaction any error aborts it and fails the command (with its labels).
+      if (ctx.txn) {
+        ctx.txn.abort('write error');
+        throw e;
+      }
+      writeErrors.push(asMongoError(e).toWriteError(i));
+      if (ordered) break;
+    }
+  }
+  const reply: Document = { n, nModified, ok: 1 };
+  if (upserted.length) reply.upserted = upserted;
+  if (writeErrors.length) reply.writeErrors = writeErrors;
+  return reply;
+}
+
+// ---- delete ---------------------------------------------------------------------------------
+
+export async function del(cmd: Document, ctx: CommandContext): Promise<Document> {
+  const name = requireString(cmd.delete, 'collection name');
+  const deletes = cmd.deletes;
+  if (!Array.isArray(deletes)) throw new MongoError(ErrorCode.BadValue, 'deletes must be an array');
+  const ordered = cmd.ordered !== false;
+  const coll = collectionFor(ctx, name, false);
+  const writer = writerFor(ctx);
+  let n = 0;
+  const writeErrors: Document[] = [];
+  for (let i = 0; i < deletes.length; i++) {
+    try {
+      const stmt = deletes[i];
+      if (!isPlainDocument(stmt)) throw new MongoError(ErrorCode.BadValue, 'delete statement must be an object');
+      const limit = asNumber(stmt.limit, 'limit', 0);
+      if (limit !== 0 && limit !== 1) {
+        throw new MongoError(ErrorCode.BadValue, 'The limit field in delete objects must be 0 or 1');
+      }
+      if (!coll) continue;
+      const filter = optionalDoc(stmt.q, 'q') ?? {};
+      for (;;) {
+        const matches = findMatches(coll, { filter, limit }, ctx.txn);
+        if (await waitForLocks(ctx, coll, matches.map((m) => m.idKey))) continue;
+        for (const m of matches) writer.remove(coll, m.idKey);
+        n += matches.length;
+        break;
+      }
+    } catch (e) {
+      // In a transaction any error aborts it and fails the command (with its labels).
+      if (ctx.txn) {
+        ctx.txn.abort('write error');
+        throw e;
+      }
+      writeErrors.push(asMongoError(e).toWriteError(i));
+      if (ordered) break;
+    }
+  }
+  const reply: Document = { n, ok: 1 };
+  if (writeErrors.length) reply.writeErrors = writeErrors;
+  return reply;
+}
+
+// ---- findAndModify --------------------------------------------------------------------------
+
+export async function findAndModify(cmd: Document, ctx: CommandContext): Promise<Document> {
+  const name = requireString(cmd.findAndModify ?? cmd.findandmodify, 'collection name');
+  const query = optionalDoc(cmd.query, 'query') ?? {};
+  const sort = optionalDoc(cmd.sort, 'sort');
+  const fields = optionalDoc(cmd.fields, 'fields');
+  const remove = cmd.remove === true;
+  const returnNew = cmd.new === true;
+  if (remove && cmd.update !== undefined) {
+    throw new MongoError(ErrorCode.FailedToParse, 'Cannot specify both an update and remove=true');
+  }
+  if (!remove && cmd.update === undefined) {
+    throw new MongoError(ErrorCode.FailedToParse, 'Either an update or remove=true must be specified');
+  }
+  if (remove && cmd.upsert === true) {
+    throw new MongoError(ErrorCode.FailedToParse, 'Cannot specify both upsert=true and remove=true');
+  }
+  const project = compileProjection(fields, query, (expr, doc) => evaluateExpression(expr, doc));
+  const shown = (d: Document | null | undefined) => (d ? (project ? project(d) : d) : null);
+  if (remove) {
+    const coll = collectionFor(ctx, name, false);
+    if (!coll) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
+    for (;;) {
+      const matches = findMatches(coll, { filter: query, sort, limit: 1 }, ctx.txn);
+      if (await waitForLocks(ctx, coll, matches.map((m) => m.idKey))) continue;
+      if (!matches.length) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
+      writerFor(ctx).remove(coll, matches[0].idKey);
+      return { lastErrorObject: { n: 1 }, value: shown(matches[0].doc), ok: 1 };
+    }
+  }
+  const coll = collectionFor(ctx, name, true) as Collection;
+  const stmt = parseStatement({
+    q: query,
+    u: cmd.update,
+    multi: false,
+    upsert: cmd.upsert === true,
+    arrayFilters: cmd.arrayFilters,
+    sort,
+  });
+  const res = await runUpdate(ctx, coll, stmt, true);
+  const lastErrorObject: Document = { n: res.n, updatedExisting: res.n > 0 && res.upsertedId === undefined };
+  if (res.upsertedId !== undefined) lastErrorObject.upserted = res.upsertedId;
+  const value = returnNew ? res.after : res.upsertedId !== undefined ? null : res.before;
+  return { lastErrorObject, value: shown(value), ok: 1 };
+}
+
+// ---- count / distinct -----------------------------------------------------------------------
+
+export function count(cmd: Document, ctx: CommandContext): Document {
+  if (ctx.txn) {
+    throw new MongoError(
+      ErrorCode.OperationNotSupportedInTransaction,
+      "Cannot run 'count' in a multi-document transaction.",
+    );
+  }
+  const name = requireString(cmd.count, 'collection name');
+  const coll = collectionFor(ctx, name, false);
+  const query = optionalDoc(cmd.query, 'query');
+  const skip = asNumber(cmd.skip, 'skip', 0);
+  const limit = Math.abs(asNumber(cmd.limit, 'limit', 0));
+  if (!coll) return { n: 0, ok: 1 };
+  if (!query || Object.keys(query).length === 0) {
+    const total = Math.max(0, coll.size - skip);
+    return { n: limit ? Math.min(limit, total) : total, ok: 1 };
+  }
+  return { n: findMatches(coll, { filter: query, skip, limit }, null).length, ok: 1 };
+}
+
+export function distinct(cmd: Document, ctx: CommandContext): Document {
+  const name = requireString(cmd.distinct, 'collection name');
+  const key = cmd.key;
+  if (typeof key !== 'string') throw new MongoError(ErrorCode.TypeMismatch, '"key" had the wrong type. Expected string');
+  const coll = collectionFor(ctx, name, false);
+  const query = optionalDoc(cmd.query, 'query') ?? {};
+  const seen = new Map<string, unknown>();
+  for (const m of findMatches(coll, { filter: query }, ctx.txn)) {
+    for (const v of getPathValues(m.doc, key)) {
+      if (v === undefined) continue;
+      if (Array.isArray(v)) continue; // elements are visited separately; arrays are not values
+      const k = valueKey(v);
+      if (!seen.has(k)) seen.set(k, v);
+    }
+  }
+  return { values: [...seen.values()], ok: 1 };
+}
+
+export function asMongoError(e: unknown): MongoError {
+  if (e instanceof MongoError) return e;
+  return new MongoError(ErrorCode.InternalError, (e as Error)?.message ?? String(e));
+}
+
+export { Long };

@@ -1,0 +1,160 @@
+/**
+ * Runs a filter over a collection: planning, matching ($text and $near included), sorting,
+ * skip and limit. Returns stored documents (never mutate them) with their `_id` keys.
+ */
+import { Document, isPlainDocument } from '../bson/values';
+import { MongoError, ErrorCode } from '../errors';
+import { compileFilter, MatchContext } from '../query/matcher';
+import { compileSort } from '../query/sort';
+import { TEXT_SCORE } from '../query/projection';
+import { parseTextQuery, textMatch, tokenize } from '../query/text';
+import { nearDistance, parseNear } from '../query/geo';
+import { evaluateExpression } from '../aggregate';
+import { Collection } from './collection';
+import { plan } from './planner';
+import { Transaction } from './sessions';
+
+export interface QueryShape {
+  filter?: Document;
+  sort?: Document;
+  skip?: number;
+  /** 0 or absent: no limit. */
+  limit?: number;
+}
+
+export interface Match {
+  idKey: string;
+  doc: Document;
+}
+
+interface Special {
+  text?: Document;
+  near?: { field: string; spec: unknown; spherical: boolean };
+}
+
+/** Finds `$text` and `$near` where MongoDB allows them: top level or in a top-level `$and`. */
+function findSpecial(filter: Document): Special {
+  const out: Special = {};
+  const visit = (f: Document) => {
+    for (const [k, v] of Object.entries(f)) {
+      if (k === '$text') out.text = v as Document;
+      else if (k === '$and' && Array.isArray(v)) v.forEach((c) => isPlainDocument(c) && visit(c));
+      else if (!k.startsWith('$') && isPlainDocument(v)) {
+        if ('$near' in v) out.near = { field: k, spec: v, spherical: false };
+        else if ('$nearSphere' in v) out.near = { field: k, spec: v, spherical: true };
+      }
+    }
+  };
+  visit(filter);
+  return out;
+}
+
+export const matchContextBase: MatchContext = {
+  evalExpr: (expr, doc) => evaluateExpression(expr, doc),
+};
+
+export function findMatches(
+  coll: Collection | undefined,
+  shape: QueryShape,
+  txn: Transaction | null,
+): Match[] {
+  if (!coll) return [];
+  const filter = shape.filter ?? {};
+  const special = findSpecial(filter);
+  const ctx: MatchContext = { ...matchContextBase };
+  let scores: WeakMap<Document, number> | null = null;
+  let textIds: Set<string> | null = null;
+  if (special.text) {
+    const index = [...coll.indexes.values()].find((i) => i.kind === 'text');
+    if (!index?.text) {
+      throw new MongoError(ErrorCode.IndexNotFound, 'text index required for $text query');
+    }
+    const q = parseTextQuery(special.text);
+    const spec = index.text;
+    const s = new WeakMap<Document, number>();
+    scores = s;
+    ctx.textMatcher = (doc) => {
+      const score = textMatch(doc, spec, q);
+      if (score === null) return false;
+      s.set(doc, score);
+      return true;
+    };
+    const terms = q.terms.length ? q.terms : q.phrases.flatMap((p) => tokenize(p, q.language));
+    if (terms.length && filter.$text !== undefined) textIds = index.textCandidates(terms);
+  }
+  if (special.near) {
+    const { field } = special.near;
+    const geo = [...coll.indexes.values()].some(
+      (i) => (i.kind === '2dsphere' || i.kind === '2d') && field in i.spec.key,
+    );
+    if (!geo) {
+      throw new MongoError(291, 'error processing query: unable to find index for $geoNear query');
+    }
+  }
+  const matches = compileFilter(filter, ctx);
+  const sortFn = compileSort(shape.sort);
+  const skip = shape.skip ?? 0;
+  const limit = shape.limit ?? 0;
+
+  let candidates: Iterable<[string, Document | undefined]>;
+  let sorted = false;
+  if (txn) {
+    candidates = txn.scan(coll);
+  } else if (textIds) {
+    candidates = lookup(coll, textIds);
+  } else {
+    const p = plan(coll, filter, shape.sort);
+    sorted = p.sorted && !special.near;
+    candidates = p.ids ? lookup(coll, p.ids) : recordsOf(coll);
+  }
+
+  const out: Match[] = [];
+  const wanted = sorted && limit > 0 ? skip + limit : Infinity;
+  for (const [idKey, doc] of candidates) {
+    if (!doc || !matches(doc)) continue;
+    out.push({ idKey, doc: scores ? withScore(doc, scores.get(doc)) : doc });
+    if (out.length >= wanted) break;
+  }
+
+  if (special.near && !shape.sort) {
+    const near = parseNear(special.near.spec, special.near.spherical);
+    const field = special.near.field;
+    const dist = new Map<Match, number>();
+    for (const m of out) dist.set(m, nearDistance(pathGet(m.doc, field), near) ?? Infinity);
+    out.sort((a, b) => (dist.get(a) as number) - (dist.get(b) as number));
+  } else if (sortFn && !sorted) {
+    out.sort((a, b) => sortFn(a.doc, b.doc));
+  }
+  const end = limit > 0 ? skip + limit : undefined;
+  return skip || end !== undefined ? out.slice(skip, end) : out;
+}
+
+function withScore(doc: Document, score: number | undefined): Document {
+  const copy: Document = { ...doc };
+  (copy as Record<symbol, unknown>)[TEXT_SCORE] = score ?? 0;
+  return copy;
+}
+
+function pathGet(doc: Document, path: string): unknown {
+  let v: unknown = doc;
+  for (const part of path.split('.')) {
+    if (!isPlainDocument(v)) return undefined;
+    v = v[part];
+  }
+  return v;
+}
+
+function* lookup(coll: Collection, ids: Iterable<string>): Generator<[string, Document | undefined]> {
+  for (const id of ids) yield [id, coll.get(id)];
+}
+
+function* recordsOf(coll: Collection): Generator<[string, Document | undefined]> {
+  for (const [id, rec] of coll.records) yield [id, rec.doc];
+}
+
+/** Documents of a collection as a transaction (or, without one, the present) sees them. */
+export function allDocuments(coll: Collection | undefined, txn: Transaction | null): Document[] {
+  if (!coll) return [];
+  if (txn) return [...txn.scan(coll)].map(([, d]) => d);
+  return [...coll.records.values()].map((r) => r.doc);
+}
