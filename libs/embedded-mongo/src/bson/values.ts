@@ -418,7 +418,7 @@ function normalise(v: unknown): unknown {
   }
   if (tag !== undefined || v instanceof Date || v instanceof RegExp) return v;
   const d = v as Document;
-  for (const k of Object.keys(d)) d[k] = normalise(d[k]);
+  for (const k of Object.keys(d)) setOwn(d, k, normalise(d[k]));
   return d;
 }
 
@@ -434,8 +434,15 @@ export function deepClone<T>(v: T): T {
   if (v instanceof Date) return new Date(v.getTime()) as T;
   if ((v as { _bsontype?: string })._bsontype !== undefined || v instanceof RegExp) return v;
   const out: Document = {};
-  for (const k of Object.keys(v as Document)) out[k] = deepClone((v as Document)[k]);
+  for (const k of Object.keys(v as Document)) setOwn(out, k, deepClone((v as Document)[k]));
   return out as T;
+}
+
+/** Sets an own field, also when it is named `__proto__` (plain assignment would set the prototype). */
+export function setOwn(d: Document, k: string, value: unknown): void {
+  if (k === '__proto__') {
+    Object.defineProperty(d, k, { value, enumerable: true, writable: true, configurable: true });
+  } else d[k] = value;
 }
 
 export function isPlainDocument(v: unknown): v is Document {

@@ -69,7 +69,7 @@ export class CursorRegistry {
     session: Session | null,
   ): Document {
     const size = batchSize ?? DEFAULT_FIRST_BATCH;
-    const batch = takeBatch(docs, 0, singleBatch ? docs.length : size);
+    const batch = takeBatch(docs, 0, size);
     let id = 0n;
     if (!singleBatch && batch.length < docs.length) {
       id = randomCursorId();

@@ -3,7 +3,7 @@
  * Writes go through a `Writer`: straight to the collection outside a transaction (after
  * waiting for any transaction holding the document), into the transaction's overlay inside one.
  */
-import { Long, ObjectId } from 'bson';
+import { calculateObjectSize, Long, ObjectId } from 'bson';
 import { Document, bsonTypeOf, isPlainDocument, valueKey } from '../bson/values';
 import { MongoError, ErrorCode } from '../errors';
 import { Collection } from '../engine/collection';
@@ -74,8 +74,26 @@ function collectionFor(ctx: CommandContext, name: string, create: boolean): Coll
 
 // ---- insert ---------------------------------------------------------------------------------
 
+const MAX_DOCUMENT_SIZE = 16 * 1024 * 1024;
+
+function checkSize(doc: Document, afterUpdate: boolean): void {
+  const size = calculateObjectSize(doc);
+  if (size <= MAX_DOCUMENT_SIZE) return;
+  if (afterUpdate) {
+    throw new MongoError(
+      ErrorCode.Location17419,
+      `Resulting document after update is larger than ${MAX_DOCUMENT_SIZE}`,
+    );
+  }
+  throw new MongoError(
+    ErrorCode.BSONObjectTooLarge,
+    `object to insert too large. size in bytes: ${size}, max size: ${MAX_DOCUMENT_SIZE}`,
+  );
+}
+
 function prepareInsert(doc: unknown): Document {
   if (!isPlainDocument(doc)) throw new MongoError(ErrorCode.BadValue, 'document to insert must be an object');
+  checkSize(doc, false);
   if (doc._id === undefined) return { _id: new ObjectId(), ...doc };
   const t = bsonTypeOf(doc._id);
   if (t === 'array') throw new MongoError(ErrorCode.BadValue, "can't use an array for _id");
@@ -150,7 +168,8 @@ export function find(cmd: Document, ctx: CommandContext): Document {
     throw new MongoError(ErrorCode.BadValue, 'BatchSize value must be non-negative');
   }
   const coll = collectionFor(ctx, name, false);
-  const matches = findMatches(coll, { filter, sort, skip, limit }, ctx.txn);
+  const collation = optionalDoc(cmd.collation, 'collation');
+  const matches = findMatches(coll, { filter, sort, skip, limit, collation }, ctx.txn);
   const project = compileProjection(projection, filter, (expr, doc) => evaluateExpression(expr, doc));
   const docs = project ? matches.map((m) => project(m.doc)) : matches.map((m) => m.doc);
   return ctx.cursors.firstBatch(`${ctx.db}.${name}`, docs, batchSize, singleBatch, ctx.session);
@@ -246,6 +265,7 @@ async function runUpdate(
       const res = computeUpdate(stmt, m.doc, false);
       after = res.doc;
       if (!res.modified) continue;
+      checkSize(res.doc, true);
       writer.replace(coll, m.idKey, res.doc);
       nModified++;
     }

@@ -135,6 +135,22 @@ function normaliseSpec(raw: unknown): IndexSpec {
       .join('_');
   }
   if (Object.values(key).includes('text')) {
+    // MongoDB stores a text index's key as {_fts: 'text', _ftsx: 1}; its fields live in weights.
+    const textFields = Object.keys(key).filter((f) => key[f] === 'text');
+    const stored: Document = {};
+    let placed = false;
+    for (const [f, v] of Object.entries(key)) {
+      if (v !== 'text') stored[f] = v;
+      else if (!placed) {
+        stored._fts = 'text';
+        stored._ftsx = 1;
+        placed = true;
+      }
+    }
+    spec.key = stored;
+    spec.weights ??= Object.fromEntries(textFields.map((f) => [f, 1]));
+  }
+  if (Object.values(key).includes('text')) {
     spec.weights ??= Object.fromEntries(Object.keys(key).filter((f) => key[f] === 'text').map((f) => [f, 1]));
     spec.default_language ??= 'english';
     spec.language_override ??= 'language';
@@ -225,7 +241,13 @@ export function listIndexes(cmd: Document, ctx: CommandContext): Document {
   const coll = ctx.engine.collection(ctx.db, name);
   if (!coll) throw new MongoError(ErrorCode.NamespaceNotFound, `ns does not exist: ${ctx.db}.${name}`);
   const batchSize = isPlainDocument(cmd.cursor) ? (cmd.cursor.batchSize as number | undefined) : undefined;
-  return ctx.cursors.firstBatch(`${ctx.db}.${name}`, coll.indexSpecs(), batchSize, false, null);
+  return ctx.cursors.firstBatch(
+    `${ctx.db}.$cmd.listIndexes.${name}`,
+    coll.indexSpecs(),
+    batchSize,
+    false,
+    null,
+  );
 }
 
 export function dropIndexes(cmd: Document, ctx: CommandContext): Document {

@@ -116,7 +116,7 @@ export async function execute(cmd: Document, base: ExecuteBase, legacyDb?: strin
         txn = enterTransaction(base, session, txnNumber, cmd, name);
       } else if (WRITE_COMMANDS.has(name)) {
         if (txnNumber < session.txnNumber) {
-          throw new MongoError(225, `Retryable write with txnNumber ${txnNumber} is prohibited on session because a newer retryable write with txnNumber ${session.txnNumber} has already started on this session.`);
+          throw new MongoError(ErrorCode.TransactionTooOld, `Retryable write with txnNumber ${txnNumber} is prohibited on session because a newer retryable write with txnNumber ${session.txnNumber} has already started on this session.`);
         }
         if (txnNumber === session.txnNumber && session.retryReply) return session.retryReply;
         session.txn?.abort('superseded by a newer txnNumber');
@@ -150,7 +150,7 @@ function enterTransaction(
   if (cmd.startTransaction === true) {
     if (txnNumber < session.txnNumber || (txnNumber === session.txnNumber && session.txn)) {
       throw new MongoError(
-        225,
+        ErrorCode.TransactionTooOld,
         `Cannot start transaction ${txnNumber} on session because a newer transaction ${session.txnNumber} has already started.`,
       );
     }
@@ -159,6 +159,12 @@ function enterTransaction(
     session.retryReply = null;
     session.txn = new Transaction(base.engine, txnNumber);
     return session.txn;
+  }
+  if (txnNumber < session.txnNumber) {
+    throw new MongoError(
+      ErrorCode.TransactionTooOld,
+      `Cannot continue transaction ${txnNumber} on session because a newer transaction ${session.txnNumber} has started.`,
+    );
   }
   if (txnNumber > session.txnNumber) {
     session.txn?.abort('superseded by a newer transaction');

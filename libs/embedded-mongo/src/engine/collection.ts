@@ -47,7 +47,7 @@ export class Collection {
   ) {
     this.indexes.set(
       ID_INDEX_NAME,
-      new Index({ v: 2, key: { _id: 1 }, name: ID_INDEX_NAME, unique: true }),
+      new Index({ v: 2, key: { _id: 1 }, name: ID_INDEX_NAME }),
     );
   }
 

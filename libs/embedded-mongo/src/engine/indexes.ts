@@ -42,6 +42,7 @@ export class Index {
   private readonly partial: ((doc: Document) => boolean) | null;
   readonly text: TextIndexSpec | null;
   private readonly postings = new Map<string, Set<string>>();
+  private readonly isUnique: boolean;
   /** True once a document put several keys in this index (an array was indexed). */
   multikey = false;
 
@@ -61,14 +62,16 @@ export class Index {
     this.partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : null;
     this.text = this.kind === 'text' ? textIndexSpecFromIndex(spec.key, spec) : null;
     this.entries = new SortedList<IndexEntry>((a, b) => this.compareEntries(a, b));
+    this.isUnique = spec.unique === true || spec.name === '_id_';
   }
 
   get name(): string {
     return this.spec.name;
   }
 
+  /** The `_id_` index is unique without saying so in its listed spec, as in MongoDB. */
   get unique(): boolean {
-    return this.spec.unique === true;
+    return this.isUnique;
   }
 
   compareKeys(a: unknown[], b: unknown[]): number {

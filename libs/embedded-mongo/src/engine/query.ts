@@ -2,12 +2,12 @@
  * Runs a filter over a collection: planning, matching ($text and $near included), sorting,
  * skip and limit. Returns stored documents (never mutate them) with their `_id` keys.
  */
-import { Document, isPlainDocument } from '../bson/values';
+import { Document, compareValues, isPlainDocument } from '../bson/values';
 import { MongoError, ErrorCode } from '../errors';
 import { compileFilter, MatchContext } from '../query/matcher';
-import { compileSort } from '../query/sort';
+import { compileSort, sortKeyFor } from '../query/sort';
 import { TEXT_SCORE } from '../query/projection';
-import { parseTextQuery, textMatch, tokenize } from '../query/text';
+import { parseTextQuery, queryStems, textMatch } from '../query/text';
 import { nearDistance, parseNear } from '../query/geo';
 import { evaluateExpression } from '../aggregate';
 import { Collection } from './collection';
@@ -20,6 +20,8 @@ export interface QueryShape {
   skip?: number;
   /** 0 or absent: no limit. */
   limit?: number;
+  /** ICU-style collation; applied to sorting strings (locale and strength). */
+  collation?: Document;
 }
 
 export interface Match {
@@ -79,7 +81,7 @@ export function findMatches(
       s.set(doc, score);
       return true;
     };
-    const terms = q.terms.length ? q.terms : q.phrases.flatMap((p) => tokenize(p, q.language));
+    const terms = queryStems(q, spec).positive;
     if (terms.length && filter.$text !== undefined) textIds = index.textCandidates(terms);
   }
   if (special.near) {
@@ -92,7 +94,8 @@ export function findMatches(
     }
   }
   const matches = compileFilter(filter, ctx);
-  const sortFn = compileSort(shape.sort);
+  const collated = collatedSort(shape.sort, shape.collation);
+  const sortFn = collated ?? compileSort(shape.sort);
   const skip = shape.skip ?? 0;
   const limit = shape.limit ?? 0;
 
@@ -104,7 +107,7 @@ export function findMatches(
     candidates = lookup(coll, textIds);
   } else {
     const p = plan(coll, filter, shape.sort);
-    sorted = p.sorted && !special.near;
+    sorted = p.sorted && !special.near && !collated;
     candidates = p.ids ? lookup(coll, p.ids) : recordsOf(coll);
   }
 
@@ -127,6 +130,38 @@ export function findMatches(
   }
   const end = limit > 0 ? skip + limit : undefined;
   return skip || end !== undefined ? out.slice(skip, end) : out;
+}
+
+/**
+ * A sort comparator honouring a collation's locale and strength for strings (strength 1 and 2
+ * ignore case, 1 also accents); null when the collation is absent or simple.
+ */
+function collatedSort(
+  sort: Document | undefined,
+  collation: Document | undefined,
+): ((a: Document, b: Document) => number) | null {
+  if (!sort || !collation || collation.locale === 'simple' || typeof collation.locale !== 'string') {
+    return null;
+  }
+  const strength = Number(collation.strength ?? 3);
+  const sensitivity = strength <= 1 ? 'base' : strength === 2 ? 'accent' : 'variant';
+  const collator = new Intl.Collator(collation.locale, {
+    sensitivity,
+    numeric: collation.numericOrdering === true,
+    caseFirst: collation.caseFirst === 'upper' ? 'upper' : collation.caseFirst === 'lower' ? 'lower' : 'false',
+  });
+  compileSort(sort); // validates the specification
+  const keys = Object.entries(sort).map(([path, d]) => ({ path, dir: Number(d) < 0 ? -1 : 1 }));
+  return (a, b) => {
+    for (const { path, dir } of keys) {
+      const x = sortKeyFor(a, path, dir);
+      const y = sortKeyFor(b, path, dir);
+      const c =
+        typeof x === 'string' && typeof y === 'string' ? collator.compare(x, y) : compareValues(x, y);
+      if (c !== 0) return c * dir;
+    }
+    return 0;
+  };
 }
 
 function withScore(doc: Document, score: number | undefined): Document {

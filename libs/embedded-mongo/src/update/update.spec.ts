@@ -156,9 +156,13 @@ describe('$set', () => {
     expect(Object.keys(out)).toEqual(['_id', 'a', 'b', 'c']);
   });
 
-  it('orders numeric field names numerically', () => {
+  it('orders numeric field names numerically (leading zeros compare as strings)', () => {
     const out = up({ _id: 1, a: {} }, { $set: { 'a.10': 1, 'a.9': 1, 'a.b': 1 } });
     expect(Object.keys(out.a as Document)).toEqual(['9', '10', 'b']);
+    const arr = up({ _id: 1, a: [] }, { $set: { 'a.10': 'x', 'a.2': 'y' } });
+    expect(arr.a).toEqual([null, null, 'y', null, null, null, null, null, null, null, 'x']);
+    const odd = up({ _id: 1 }, { $set: { x01: 1, '01': 1, '1x': 1, '10x': 1 } });
+    expect(Object.keys(odd)).toEqual(['_id', '01', '1x', '10x', 'x01']);
   });
 
   it('indexes into arrays and pads with nulls', () => {
@@ -291,6 +295,16 @@ describe('immutable _id (66)', () => {
     expect(modified({ _id: { x: 1 } }, { $set: { '_id.x': 1 } })).toBe(false);
     const oid = new ObjectId();
     expect(modified({ _id: oid, a: 1 }, { $set: { _id: oid, a: 2 } })).toBe(true);
+  });
+
+  it('lets an upsert insert set _id through $setOnInsert when the query has none', () => {
+    const out = up({ a: 1 }, { $setOnInsert: { _id: 'k' } }, { isUpsertInsert: true });
+    expect(out).toEqual({ _id: 'k', a: 1 });
+    expect(Object.keys(out)[0]).toBe('_id');
+    expectCode(
+      () => up({ _id: { a: 4 } }, { $setOnInsert: { '_id.b': 1 } }, { isUpsertInsert: true }),
+      66,
+    );
   });
 
   it('puts a new _id first and rejects array _id on upsert inserts', () => {
@@ -607,6 +621,11 @@ describe('$rename', () => {
       () => up({ _id: 1, a: 5 }, { $rename: { 'a.b': 'c' } }),
       28,
       /cannot use the part \(a of a.b\)/,
+    );
+    expectCode(
+      () => up({ _id: 1, a: [{ a: 1 }, { b: 2 }] }, { $rename: { 'a.a': 'b' } }),
+      28,
+      exact('cannot use the part (a of a.a) to traverse the element ({a: [ { a: 1 }, { b: 2 } ]})'),
     );
   });
 });

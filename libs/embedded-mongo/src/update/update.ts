@@ -30,11 +30,11 @@ import {
   type UpdateResult,
 } from './common';
 import { buildLeaf, MODIFIERS, ownValue } from './modifiers';
+import { upsertSeedId } from './upsert';
 
 export { binaryEqual } from './common';
 export type { UpdateOptions, UpdateResult } from './common';
 export { compilePositionalIndex, firstMatchedArrayIndex, upsertSeed, upsertSeedId } from './upsert';
-import { upsertSeedId } from './upsert';
 
 // ---- The update tree -----------------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 import { ObjectId } from 'bson';
 import { type Document } from '../bson/values';
 import { MongoError } from '../errors';
-import { applyUpdate } from './update';
-import { compilePositionalIndex, firstMatchedArrayIndex, upsertSeed } from './upsert';
+import { applyUpdate, upsertReplacement } from './update';
+import { compilePositionalIndex, firstMatchedArrayIndex, upsertSeed, upsertSeedId } from './upsert';
 
 function codeOf(fn: () => unknown): number | undefined {
   try {
@@ -59,7 +59,7 @@ describe('upsertSeed', () => {
     expect(codeOf(() => upsertSeed({ a: 1, $and: [{ a: 2 }] }))).toBe(54);
     expect(codeOf(() => upsertSeed({ a: { b: 1 }, 'a.b': 1 }))).toBe(54);
     expect(codeOf(() => upsertSeed({ a: 1, 'a.b.c': 1 }))).toBe(54);
-    expect(upsertSeed({ a: 1, $and: [{ a: 1 }] })).toEqual({ a: 1 });
+    expect(codeOf(() => upsertSeed({ a: 1, $and: [{ a: 1 }] }))).toBe(54);
     expect(upsertSeed({ a: 1, ab: 2, 'a-b': 3 })).toEqual({ a: 1, ab: 2, 'a-b': 3 });
   });
 
@@ -85,6 +85,23 @@ describe('upsertSeed', () => {
     expect(codeOf(() => applyUpdate(seed, { $set: { _id: 2 } }, { isUpsertInsert: true }))).toBe(
       66,
     );
+  });
+});
+
+describe('replacement upserts', () => {
+  it('take only the _id equality from the filter', () => {
+    expect(upsertSeedId({ _id: 5, a: 1 })).toBe(5);
+    expect(upsertSeedId({ $and: [{ _id: { $eq: 'x' } }] })).toBe('x');
+    expect(upsertSeedId({ a: 1 })).toBeUndefined();
+    const doc = upsertReplacement({ _id: 5, a: 1 }, { b: 2 });
+    expect(doc).toEqual({ _id: 5, b: 2 });
+    expect(Object.keys(upsertReplacement({ a: 1 }, { b: 2, _id: 3 }))).toEqual(['_id', 'b']);
+    expect(upsertReplacement({ a: 1 }, { b: 2 })).toEqual({ b: 2 });
+  });
+
+  it('reject a replacement _id that contradicts the filter', () => {
+    expect(codeOf(() => upsertReplacement({ _id: 5 }, { _id: 6 }))).toBe(66);
+    expect(codeOf(() => upsertReplacement({ _id: 5 }, { $set: { a: 1 } }))).toBe(52);
   });
 });
 
