@@ -12,9 +12,15 @@
  *   - updateOne $inc within 2x a findById.
  * It is a measurement: it always exits 0. Bounded runtime (well under 3 minutes).
  *
+ * The embedded server runs as its own process (the command-line server), as a real mongod
+ * would, so that the client's and the server's work are not billed to one event loop;
+ * BENCH_IN_PROCESS=1 runs it inside the benchmark's process instead.
+ *
  * Environment: MONGODB_URI (use that server), BENCH_SECONDS (time per measurement, default 1.5),
- * BENCH_DOCS (documents for the page query, default 100000).
+ * BENCH_DOCS (documents for the page query, default 100000), BENCH_IN_PROCESS.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mongoose, { Schema, Types } from 'mongoose';
 
@@ -77,6 +83,33 @@ function fmt(n: number, digits = 0): string {
   });
 }
 
+/** Starts `src/cli.ts` on a free port and waits for the line with its URI. */
+async function spawnServer(): Promise<{ uri: string; stop: () => Promise<void> }> {
+  const cli = path.join(__dirname, '..', 'src', 'cli.ts');
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', cli, '--port', '0', '--quiet'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const uri = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /mongodb:\/\/\S+/.exec(out);
+      if (m) resolve(m[0]);
+    });
+    child.once('exit', (code) => reject(new Error(`embedded server exited with ${code}`)));
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return { uri, stop };
+}
+
 async function main(): Promise<void> {
   const hardStop = setTimeout(() => {
     console.error(`bench: hard time limit of ${HARD_LIMIT_MS / 1000} s reached, exiting`);
@@ -87,12 +120,17 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   let uri = process.env.MONGODB_URI?.trim();
   let stop: (() => Promise<void>) | undefined;
-  const lane = uri ? 'MONGODB_URI' : 'embedded';
-  if (!uri) {
+  const inProcess = process.env.BENCH_IN_PROCESS === '1';
+  const lane = uri ? 'MONGODB_URI' : inProcess ? 'embedded (in process)' : 'embedded (own process)';
+  if (!uri && inProcess) {
     const { startEmbeddedMongo } = await import('../src');
     const server = await startEmbeddedMongo({ port: 0 });
     uri = server.uri;
     stop = () => server.stop();
+  } else if (!uri) {
+    const server = await spawnServer();
+    uri = server.uri;
+    stop = server.stop;
   }
   const dbName = `bench_${process.pid}`;
   console.log(

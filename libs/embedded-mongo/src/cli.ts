@@ -55,6 +55,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`embedded MongoDB failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(
+    `embedded MongoDB failed to start: ${e instanceof Error ? e.message : String(e)}\n`,
+  );
   process.exit(1);
 });

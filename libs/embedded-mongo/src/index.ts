@@ -24,7 +24,9 @@ export interface EmbeddedMongo {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
+export async function startEmbeddedMongo(
+  options: EmbeddedMongoOptions = {},
+): Promise<EmbeddedMongo> {
   const serverOptions: ServerOptions = {
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',

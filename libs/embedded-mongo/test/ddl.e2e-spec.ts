@@ -127,13 +127,11 @@ describe('renameCollection', () => {
     );
     expect(e.code).toBe(48);
     expect(e.codeName).toBe('NamespaceExists');
-    await t.client
-      .db('admin')
-      .command({
-        renameCollection: `${t.dbName}.ren_a`,
-        to: `${t.dbName}.ren_b`,
-        dropTarget: true,
-      });
+    await t.client.db('admin').command({
+      renameCollection: `${t.dbName}.ren_a`,
+      to: `${t.dbName}.ren_b`,
+      dropTarget: true,
+    });
     expect(
       await t.db
         .collection('ren_b')

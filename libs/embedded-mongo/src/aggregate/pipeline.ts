@@ -11,17 +11,7 @@ import { canonicalTypeRank, compareValues, deepClone, Document, valueKey } from 
 import { ErrorCode, MongoError } from '../errors';
 import { accumulatorFactory, AccumulatorFactory } from './accumulators';
 import type { PipelineContext, PipelineResult } from './context';
-import {
-  evaluate,
-  fail,
-  getPathValue,
-  isDoc,
-  makeScope,
-  Scope,
-  splitPath,
-  truthy,
-  withDoc,
-} from './expressions';
+import { evaluate, fail, getPathValue, isDoc, Scope, splitPath, truthy } from './expressions';
 import { compileFilter } from '../query/matcher';
 import { fromMingo, mingoStage, toMingo } from './mingo-bridge';
 import { toNumber } from './numeric';
@@ -84,8 +74,6 @@ const UNSUPPORTED = new Set([
   '$queryStats',
   '$listClusterCatalog',
 ]);
-
-const MINGO_STAGES = new Set(['$setWindowFields', '$densify', '$fill', '$redact', '$bucketAuto']);
 
 const UPDATE_STAGES = new Set([
   '$addFields',

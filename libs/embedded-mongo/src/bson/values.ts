@@ -220,7 +220,8 @@ function compareNumeric(a: unknown, b: unknown): number {
   if (typeof x === 'bigint' && typeof y === 'bigint') return x < y ? -1 : x > y ? 1 : 0;
   if (typeof x === 'number' && typeof y === 'number') return x < y ? -1 : x > y ? 1 : 0;
   // Mixed bigint and number: compare exactly where the number is integral.
-  const [big, num, sign] = typeof x === 'bigint' ? [x, y as number, 1] : [y as bigint, x as number, -1];
+  const [big, num, sign] =
+    typeof x === 'bigint' ? [x, y as number, 1] : [y as bigint, x as number, -1];
   if (!Number.isFinite(num)) return num > 0 ? -sign : sign;
   const floor = BigInt(Math.floor(num));
   if (big < floor) return -sign;
@@ -234,10 +235,23 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length === 0 ? 0 : a.length < b.length ? -1 : 1;
 }
 
-function compareStrings(a: string, b: string): number {
-  // MongoDB compares strings by their UTF-8 bytes (simple binary collation).
+/**
+ * MongoDB compares strings by their UTF-8 bytes, which is code point order. UTF-16 code unit
+ * order agrees except that surrogates (U+D800-DFFF) must rank above U+E000-FFFF; shifting
+ * them gives code point order without encoding the strings.
+ */
+export function compareStrings(a: string, b: string): number {
   if (a === b) return 0;
-  return compareBytes(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800) x = x <= 0xdfff ? x + 0x2000 : x - 0x800;
+    if (y >= 0xd800) y = y <= 0xdfff ? y + 0x2000 : y - 0x800;
+    return x < y ? -1 : 1;
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
 }
 
 function stringOf(v: unknown): string {
@@ -379,7 +393,13 @@ export function valueKey(v: unknown): string {
       return '[' + (v as unknown[]).map(valueKey).join(',') + ']';
     case 'object': {
       const d = v as Document;
-      return '{' + Object.keys(d).map((k) => JSON.stringify(k) + ':' + valueKey(d[k])).join(',') + '}';
+      return (
+        '{' +
+        Object.keys(d)
+          .map((k) => JSON.stringify(k) + ':' + valueKey(d[k]))
+          .join(',') +
+        '}'
+      );
     }
     case 'minKey':
       return 'm-';

@@ -5,7 +5,11 @@
 import { Binary, Long, ObjectId, Timestamp } from 'bson';
 import { Document, isPlainDocument } from '../bson/values';
 import { MongoError, ErrorCode } from '../errors';
-import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE_BYTES, MAX_WRITE_BATCH_SIZE } from '../wire/protocol';
+import {
+  MAX_BSON_OBJECT_SIZE,
+  MAX_MESSAGE_SIZE_BYTES,
+  MAX_WRITE_BATCH_SIZE,
+} from '../wire/protocol';
 import { SESSION_TIMEOUT_MINUTES } from '../engine/sessions';
 import { CommandContext } from './context';
 
@@ -38,7 +42,10 @@ export function hello(cmd: Document, ctx: CommandContext, legacy: boolean): Docu
     me,
     secondary: false,
     lastWrite: {
-      opTime: { ts: new Timestamp({ t: Math.floor(Date.now() / 1000), i: 1 }), t: Long.fromNumber(1) },
+      opTime: {
+        ts: new Timestamp({ t: Math.floor(Date.now() / 1000), i: 1 }),
+        t: Long.fromNumber(1),
+      },
       lastWriteDate: new Date(),
     },
     ok: 1,
@@ -68,7 +75,10 @@ export function getParameter(cmd: Document): Document {
     transactionLifetimeLimitSeconds: 60,
     maxTransactionLockRequestTimeoutMillis: 5,
   };
-  if (cmd.getParameter === '*' || (isPlainDocument(cmd.getParameter) && cmd.getParameter.allParameters)) {
+  if (
+    cmd.getParameter === '*' ||
+    (isPlainDocument(cmd.getParameter) && cmd.getParameter.allParameters)
+  ) {
     return { ...params, ok: 1 };
   }
   const out: Document = {};
@@ -93,8 +103,16 @@ export function serverStatus(_cmd: Document, ctx: CommandContext): Document {
     uptimeMillis: Long.fromNumber(uptimeMs),
     localTime: new Date(),
     connections: { current: ctx.server.connections(), available: 10000 },
-    mem: { bits: 64, resident: Math.round(mem.rss / 1048576), virtual: Math.round(mem.heapTotal / 1048576) },
-    repl: { setName: ctx.server.setName, isWritablePrimary: true, primary: `${ctx.server.host}:${ctx.server.port}` },
+    mem: {
+      bits: 64,
+      resident: Math.round(mem.rss / 1048576),
+      virtual: Math.round(mem.heapTotal / 1048576),
+    },
+    repl: {
+      setName: ctx.server.setName,
+      isWritablePrimary: true,
+      primary: `${ctx.server.host}:${ctx.server.port}`,
+    },
     storageEngine: { name: 'embedded', persistent: ctx.server.dbPath !== null },
     metrics: { cursor: { open: { total: Long.fromNumber(ctx.cursors.open) } } },
     logicalSessionRecordCache: { activeSessionsCount: ctx.sessions.count },
@@ -112,7 +130,9 @@ export function listDatabases(cmd: Document, ctx: CommandContext): Document {
     totalSize += sizeOnDisk;
     databases.push(cmd.nameOnly === true ? { name } : { name, sizeOnDisk, empty: docs === 0 });
   }
-  return cmd.nameOnly === true ? { databases, ok: 1 } : { databases, totalSize, totalSizeMb: Math.round(totalSize / 1048576), ok: 1 };
+  return cmd.nameOnly === true
+    ? { databases, ok: 1 }
+    : { databases, totalSize, totalSizeMb: Math.round(totalSize / 1048576), ok: 1 };
 }
 
 export function dbStats(_cmd: Document, ctx: CommandContext): Document {
@@ -123,13 +143,22 @@ export function dbStats(_cmd: Document, ctx: CommandContext): Document {
     objects += c.size;
     indexes += c.indexes.size;
   }
-  return { db: ctx.db, collections: colls?.size ?? 0, views: 0, objects, indexes, dataSize: objects * 256, ok: 1 };
+  return {
+    db: ctx.db,
+    collections: colls?.size ?? 0,
+    views: 0,
+    objects,
+    indexes,
+    dataSize: objects * 256,
+    ok: 1,
+  };
 }
 
 export function collStats(cmd: Document, ctx: CommandContext): Document {
   const name = String(cmd.collStats);
   const coll = ctx.engine.collection(ctx.db, name);
-  if (!coll) throw new MongoError(ErrorCode.NamespaceNotFound, `Collection [${ctx.db}.${name}] not found.`);
+  if (!coll)
+    throw new MongoError(ErrorCode.NamespaceNotFound, `Collection [${ctx.db}.${name}] not found.`);
   return {
     ns: coll.ns,
     count: coll.size,

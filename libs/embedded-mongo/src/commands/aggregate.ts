@@ -17,8 +17,10 @@ function leadingQuery(pipeline: Document[]): { shape: QueryShape; consumed: numb
   const shape: QueryShape = { filter: first.$match };
   // Sort, skip, limit in this order mean the same as the query's; anything else stays.
   let i = 1;
-  if (pipeline[i] && isPlainDocument(pipeline[i].$sort)) shape.sort = pipeline[i++].$sort as Document;
-  if (pipeline[i] && pipeline[i].$skip !== undefined) shape.skip = asNumber(pipeline[i++].$skip, '$skip');
+  if (pipeline[i] && isPlainDocument(pipeline[i].$sort))
+    shape.sort = pipeline[i++].$sort as Document;
+  if (pipeline[i] && pipeline[i].$skip !== undefined)
+    shape.skip = asNumber(pipeline[i++].$skip, '$skip');
   if (pipeline[i] && pipeline[i].$limit !== undefined) {
     shape.limit = asNumber(pipeline[i++].$limit, '$limit');
   }
@@ -28,7 +30,10 @@ function leadingQuery(pipeline: Document[]): { shape: QueryShape; consumed: numb
 export function aggregate(cmd: Document, ctx: CommandContext): Document {
   const pipeline = validatePipeline(cmd.pipeline);
   if (pipeline.some((s) => '$changeStream' in s)) {
-    throw new MongoError(ErrorCode.NotImplemented, 'change streams are not supported by the embedded server');
+    throw new MongoError(
+      ErrorCode.NotImplemented,
+      'change streams are not supported by the embedded server',
+    );
   }
   const cursorSpec = cmd.cursor;
   if (!isPlainDocument(cursorSpec) && cmd.explain !== true) {
@@ -37,7 +42,7 @@ export function aggregate(cmd: Document, ctx: CommandContext): Document {
       "The 'cursor' option is required, except for aggregate with the explain argument",
     );
   }
-  const dbLevel = cmd.aggregate === 1 || (typeof cmd.aggregate !== 'string');
+  const dbLevel = cmd.aggregate === 1 || typeof cmd.aggregate !== 'string';
   const name = dbLevel ? null : (cmd.aggregate as string);
   const coll = name ? ctx.engine.collection(ctx.db, name) : undefined;
   let input: Document[];
@@ -63,17 +68,26 @@ export function aggregate(cmd: Document, ctx: CommandContext): Document {
   return ctx.cursors.firstBatch(ns, docs, batchSize, false, ctx.session);
 }
 
-function writeOutput(ctx: CommandContext, stage: '$out' | '$merge', spec: Document, docs: Document[]) {
+function writeOutput(
+  ctx: CommandContext,
+  stage: '$out' | '$merge',
+  spec: Document,
+  docs: Document[],
+) {
   if (ctx.txn) {
     throw new MongoError(
       ErrorCode.OperationNotSupportedInTransaction,
       `${stage} cannot be used in a transaction`,
     );
   }
-  const target = typeof spec.into === 'string' ? { db: ctx.db, coll: spec.into } : (spec.into as Document) ?? spec;
+  const target =
+    typeof spec.into === 'string'
+      ? { db: ctx.db, coll: spec.into }
+      : ((spec.into as Document) ?? spec);
   const db = (target.db as string) ?? ctx.db;
   const collName = (target.coll as string) ?? (spec.coll as string);
-  if (typeof collName !== 'string') throw new MongoError(ErrorCode.BadValue, `${stage} needs a target collection`);
+  if (typeof collName !== 'string')
+    throw new MongoError(ErrorCode.BadValue, `${stage} needs a target collection`);
   const withIds = docs.map((d) => (d._id === undefined ? { _id: new ObjectId(), ...d } : d));
   if (stage === '$out') {
     ctx.engine.atomically(() => {
@@ -86,7 +100,12 @@ function writeOutput(ctx: CommandContext, stage: '$out' | '$merge', spec: Docume
     });
     return;
   }
-  const on = spec.on === undefined ? ['_id'] : Array.isArray(spec.on) ? (spec.on as string[]) : [spec.on as string];
+  const on =
+    spec.on === undefined
+      ? ['_id']
+      : Array.isArray(spec.on)
+        ? (spec.on as string[])
+        : [spec.on as string];
   const whenMatched = spec.whenMatched ?? 'merge';
   const whenNotMatched = spec.whenNotMatched ?? 'insert';
   if (Array.isArray(whenMatched)) {
@@ -103,12 +122,18 @@ function writeOutput(ctx: CommandContext, stage: '$out' | '$merge', spec: Docume
           throw coll.idIndex.duplicateError(coll.ns, [hit.doc._id]);
         }
         if (whenMatched === 'keepExisting') continue;
-        const next = whenMatched === 'replace' ? { ...d, _id: hit.doc._id } : { ...hit.doc, ...d, _id: hit.doc._id };
+        const next =
+          whenMatched === 'replace'
+            ? { ...d, _id: hit.doc._id }
+            : { ...hit.doc, ...d, _id: hit.doc._id };
         coll.replace(hit.idKey, next);
       } else if (whenNotMatched === 'insert') {
         coll.insert(d);
       } else if (whenNotMatched === 'fail') {
-        throw new MongoError(13113, `$merge could not find a matching document in the target collection for ${valueKey(d._id)}`);
+        throw new MongoError(
+          13113,
+          `$merge could not find a matching document in the target collection for ${valueKey(d._id)}`,
+        );
       }
     }
   });

@@ -85,7 +85,11 @@ export class CursorRegistry {
     if (!cursor) {
       throw new MongoError(ErrorCode.CursorNotFound, `cursor id ${id} not found`);
     }
-    if (typeof collection === 'string' && cursor.ns !== `${db}.${collection}` && !cursor.ns.startsWith(`${db}.$cmd`)) {
+    if (
+      typeof collection === 'string' &&
+      cursor.ns !== `${db}.${collection}` &&
+      !cursor.ns.startsWith(`${db}.$cmd`)
+    ) {
       throw new MongoError(
         ErrorCode.Unauthorized,
         `Requested getMore on namespace '${db}.${collection}', but cursor belongs to a different namespace ${cursor.ns}`,
@@ -110,7 +114,13 @@ export class CursorRegistry {
       const id = toBigInt(raw);
       (this.cursors.delete(id) ? killed : notFound).push(Long.fromBigInt(id));
     }
-    return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+    return {
+      cursorsKilled: killed,
+      cursorsNotFound: notFound,
+      cursorsAlive: [],
+      cursorsUnknown: [],
+      ok: 1,
+    };
   }
 
   private expire(): void {
@@ -148,7 +158,8 @@ export function toBigInt(v: unknown): bigint {
   if (typeof v === 'number') return BigInt(Math.trunc(v));
   if (v instanceof Long) return v.toBigInt();
   const tag = (v as { _bsontype?: string } | null)?._bsontype;
-  if (tag === 'Double' || tag === 'Int32') return BigInt(Math.trunc((v as { value: number }).value));
+  if (tag === 'Double' || tag === 'Int32')
+    return BigInt(Math.trunc((v as { value: number }).value));
   throw new MongoError(ErrorCode.TypeMismatch, 'cursor id must be a number');
 }
 

@@ -7,7 +7,7 @@ import { calculateObjectSize, Long, ObjectId } from 'bson';
 import { Document, bsonTypeOf, isPlainDocument, valueKey } from '../bson/values';
 import { MongoError, ErrorCode } from '../errors';
 import { Collection } from '../engine/collection';
-import { findMatches, Match } from '../engine/query';
+import { findMatches, Match, QueryShape } from '../engine/query';
 import { Transaction } from '../engine/sessions';
 import { compileProjection } from '../query/projection';
 import { getPathValues } from '../query/paths';
@@ -15,6 +15,7 @@ import { evaluateExpression, applyPipelineUpdate } from '../aggregate';
 import {
   applyReplacement,
   applyUpdate,
+  compileUpdate,
   firstMatchedArrayIndex,
   isOperatorUpdate,
   upsertSeed,
@@ -56,7 +57,11 @@ function writerFor(ctx: CommandContext): Writer {
  * Outside a transaction, a write to documents an open transaction holds waits until it ends.
  * Returns true when it had to wait (the caller re-runs its statement on fresh state).
  */
-async function waitForLocks(ctx: CommandContext, coll: Collection, idKeys: string[]): Promise<boolean> {
+async function waitForLocks(
+  ctx: CommandContext,
+  coll: Collection,
+  idKeys: string[],
+): Promise<boolean> {
   if (ctx.txn || coll.locks.size === 0) return false;
   for (const id of idKeys) {
     const holder = coll.locks.get(id);
@@ -66,6 +71,19 @@ async function waitForLocks(ctx: CommandContext, coll: Collection, idKeys: strin
     }
   }
   return false;
+}
+
+/** The documents a write statement targets, once no open transaction holds any of them. */
+async function unlockedMatches(
+  ctx: CommandContext,
+  coll: Collection,
+  shape: QueryShape,
+): Promise<Match[]> {
+  for (;;) {
+    const matches = findMatches(coll, shape, ctx.txn);
+    const ids = matches.map((m) => m.idKey);
+    if (!(await waitForLocks(ctx, coll, ids))) return matches;
+  }
 }
 
 function collectionFor(ctx: CommandContext, name: string, create: boolean): Collection | undefined {
@@ -92,7 +110,8 @@ function checkSize(doc: Document, afterUpdate: boolean): void {
 }
 
 function prepareInsert(doc: unknown): Document {
-  if (!isPlainDocument(doc)) throw new MongoError(ErrorCode.BadValue, 'document to insert must be an object');
+  if (!isPlainDocument(doc))
+    throw new MongoError(ErrorCode.BadValue, 'document to insert must be an object');
   checkSize(doc, false);
   if (doc._id === undefined) return { _id: new ObjectId(), ...doc };
   const t = bsonTypeOf(doc._id);
@@ -100,7 +119,10 @@ function prepareInsert(doc: unknown): Document {
   if (t === 'regex') throw new MongoError(ErrorCode.BadValue, "can't use a regex for _id");
   if (t === 'undefined') throw new MongoError(ErrorCode.BadValue, "can't use a undefined for _id");
   if (isPlainDocument(doc._id) && Object.keys(doc._id).some((k) => k.startsWith('$'))) {
-    throw new MongoError(ErrorCode.DollarPrefixedFieldName, '_id fields may not contain \'$\'-prefixed fields');
+    throw new MongoError(
+      ErrorCode.DollarPrefixedFieldName,
+      "_id fields may not contain '$'-prefixed fields",
+    );
   }
   if (Object.keys(doc)[0] === '_id') return doc;
   const { _id, ...rest } = doc;
@@ -142,7 +164,10 @@ export async function insert(cmd: Document, ctx: CommandContext): Promise<Docume
 function optionalDoc(v: unknown, name: string): Document | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isPlainDocument(v)) {
-    throw new MongoError(ErrorCode.TypeMismatch, `"${name}" had the wrong type. Expected object, found ${bsonTypeOf(v)}`);
+    throw new MongoError(
+      ErrorCode.TypeMismatch,
+      `"${name}" had the wrong type. Expected object, found ${bsonTypeOf(v)}`,
+    );
   }
   return v;
 }
@@ -150,7 +175,10 @@ function optionalDoc(v: unknown, name: string): Document | undefined {
 export function find(cmd: Document, ctx: CommandContext): Document {
   const name = requireString(cmd.find, 'collection name');
   if (cmd.tailable || cmd.awaitData) {
-    throw new MongoError(ErrorCode.NotImplemented, 'tailable cursors are not supported by the embedded server');
+    throw new MongoError(
+      ErrorCode.NotImplemented,
+      'tailable cursors are not supported by the embedded server',
+    );
   }
   const filter = optionalDoc(cmd.filter, 'filter') ?? {};
   const sort = optionalDoc(cmd.sort, 'sort');
@@ -170,7 +198,9 @@ export function find(cmd: Document, ctx: CommandContext): Document {
   const coll = collectionFor(ctx, name, false);
   const collation = optionalDoc(cmd.collation, 'collation');
   const matches = findMatches(coll, { filter, sort, skip, limit, collation }, ctx.txn);
-  const project = compileProjection(projection, filter, (expr, doc) => evaluateExpression(expr, doc));
+  const project = compileProjection(projection, filter, (expr, doc) =>
+    evaluateExpression(expr, doc),
+  );
   const docs = project ? matches.map((m) => project(m.doc)) : matches.map((m) => m.doc);
   return ctx.cursors.firstBatch(`${ctx.db}.${name}`, docs, batchSize, singleBatch, ctx.session);
 }
@@ -205,22 +235,32 @@ interface StatementResult {
 }
 
 function parseStatement(raw: unknown): UpdateStatement {
-  if (!isPlainDocument(raw)) throw new MongoError(ErrorCode.BadValue, 'update statement must be an object');
+  if (!isPlainDocument(raw))
+    throw new MongoError(ErrorCode.BadValue, 'update statement must be an object');
   const q = optionalDoc(raw.q, 'q') ?? {};
   const u = raw.u;
   if (!Array.isArray(u) && !isPlainDocument(u)) {
-    throw new MongoError(ErrorCode.FailedToParse, 'Update argument must be either an object or an array');
+    throw new MongoError(
+      ErrorCode.FailedToParse,
+      'Update argument must be either an object or an array',
+    );
   }
   const multi = raw.multi === true;
   if (multi && !Array.isArray(u) && !isOperatorUpdate(u)) {
-    throw new MongoError(ErrorCode.InvalidOptions, 'multi update is not supported for replacement-style update');
+    throw new MongoError(
+      ErrorCode.InvalidOptions,
+      'multi update is not supported for replacement-style update',
+    );
   }
+  const arrayFilters = raw.arrayFilters as Document[] | undefined;
+  // Parse errors (unknown operator, conflicting paths) fail the statement even if nothing matches.
+  if (!Array.isArray(u) && isOperatorUpdate(u)) compileUpdate(u, arrayFilters);
   return {
     q,
     u: u as Document | Document[],
     multi,
     upsert: raw.upsert === true,
-    arrayFilters: raw.arrayFilters as Document[] | undefined,
+    arrayFilters,
     sort: optionalDoc(raw.sort, 'sort'),
   };
 }
@@ -248,34 +288,31 @@ async function runUpdate(
   returnDocs: boolean,
 ): Promise<StatementResult> {
   const writer = writerFor(ctx);
-  for (;;) {
-    const matches: Match[] = findMatches(
-      coll,
-      { filter: stmt.q, sort: stmt.sort, limit: stmt.multi ? 0 : 1 },
-      ctx.txn,
-    );
-    if (await waitForLocks(ctx, coll, matches.map((m) => m.idKey))) continue;
-    if (matches.length === 0) {
-      if (!stmt.upsert) return { n: 0, nModified: 0, before: null, after: null };
-      return upsert(ctx, coll, stmt, writer);
-    }
-    let nModified = 0;
-    let after: Document | null = null;
-    for (const m of matches) {
-      const res = computeUpdate(stmt, m.doc, false);
-      after = res.doc;
-      if (!res.modified) continue;
-      checkSize(res.doc, true);
-      writer.replace(coll, m.idKey, res.doc);
-      nModified++;
-    }
-    return {
-      n: matches.length,
-      nModified,
-      before: returnDocs ? matches[0].doc : undefined,
-      after: returnDocs ? after : undefined,
-    };
+  const matches = await unlockedMatches(ctx, coll, {
+    filter: stmt.q,
+    sort: stmt.sort,
+    limit: stmt.multi ? 0 : 1,
+  });
+  if (matches.length === 0) {
+    if (!stmt.upsert) return { n: 0, nModified: 0, before: null, after: null };
+    return upsert(ctx, coll, stmt, writer);
   }
+  let nModified = 0;
+  let after: Document | null = null;
+  for (const m of matches) {
+    const res = computeUpdate(stmt, m.doc, false);
+    after = res.doc;
+    if (!res.modified) continue;
+    checkSize(res.doc, true);
+    writer.replace(coll, m.idKey, res.doc);
+    nModified++;
+  }
+  return {
+    n: matches.length,
+    nModified,
+    before: returnDocs ? matches[0].doc : undefined,
+    after: returnDocs ? after : undefined,
+  };
 }
 
 async function upsert(
@@ -289,7 +326,11 @@ async function upsert(
   if (!Array.isArray(stmt.u) && !isOperatorUpdate(stmt.u)) {
     validateReplacement(stmt.u);
     const { _id: replacementId, ...rest } = stmt.u;
-    if (replacementId !== undefined && seed._id !== undefined && valueKey(replacementId) !== valueKey(seed._id)) {
+    if (
+      replacementId !== undefined &&
+      seed._id !== undefined &&
+      valueKey(replacementId) !== valueKey(seed._id)
+    ) {
       throw new MongoError(
         ErrorCode.ImmutableField,
         "Performing an update on the path '_id' would modify the immutable field '_id'",
@@ -356,20 +397,20 @@ export async function del(cmd: Document, ctx: CommandContext): Promise<Document>
   for (let i = 0; i < deletes.length; i++) {
     try {
       const stmt = deletes[i];
-      if (!isPlainDocument(stmt)) throw new MongoError(ErrorCode.BadValue, 'delete statement must be an object');
+      if (!isPlainDocument(stmt))
+        throw new MongoError(ErrorCode.BadValue, 'delete statement must be an object');
       const limit = asNumber(stmt.limit, 'limit', 0);
       if (limit !== 0 && limit !== 1) {
-        throw new MongoError(ErrorCode.BadValue, 'The limit field in delete objects must be 0 or 1');
+        throw new MongoError(
+          ErrorCode.BadValue,
+          'The limit field in delete objects must be 0 or 1',
+        );
       }
       if (!coll) continue;
       const filter = optionalDoc(stmt.q, 'q') ?? {};
-      for (;;) {
-        const matches = findMatches(coll, { filter, limit }, ctx.txn);
-        if (await waitForLocks(ctx, coll, matches.map((m) => m.idKey))) continue;
-        for (const m of matches) writer.remove(coll, m.idKey);
-        n += matches.length;
-        break;
-      }
+      const matches = await unlockedMatches(ctx, coll, { filter, limit });
+      for (const m of matches) writer.remove(coll, m.idKey);
+      n += matches.length;
     } catch (e) {
       // In a transaction any error aborts it and fails the command (with its labels).
       if (ctx.txn) {
@@ -398,23 +439,26 @@ export async function findAndModify(cmd: Document, ctx: CommandContext): Promise
     throw new MongoError(ErrorCode.FailedToParse, 'Cannot specify both an update and remove=true');
   }
   if (!remove && cmd.update === undefined) {
-    throw new MongoError(ErrorCode.FailedToParse, 'Either an update or remove=true must be specified');
+    throw new MongoError(
+      ErrorCode.FailedToParse,
+      'Either an update or remove=true must be specified',
+    );
   }
   if (remove && cmd.upsert === true) {
-    throw new MongoError(ErrorCode.FailedToParse, 'Cannot specify both upsert=true and remove=true');
+    throw new MongoError(
+      ErrorCode.FailedToParse,
+      'Cannot specify both upsert=true and remove=true',
+    );
   }
   const project = compileProjection(fields, query, (expr, doc) => evaluateExpression(expr, doc));
   const shown = (d: Document | null | undefined) => (d ? (project ? project(d) : d) : null);
   if (remove) {
     const coll = collectionFor(ctx, name, false);
     if (!coll) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
-    for (;;) {
-      const matches = findMatches(coll, { filter: query, sort, limit: 1 }, ctx.txn);
-      if (await waitForLocks(ctx, coll, matches.map((m) => m.idKey))) continue;
-      if (!matches.length) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
-      writerFor(ctx).remove(coll, matches[0].idKey);
-      return { lastErrorObject: { n: 1 }, value: shown(matches[0].doc), ok: 1 };
-    }
+    const matches = await unlockedMatches(ctx, coll, { filter: query, sort, limit: 1 });
+    if (!matches.length) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
+    writerFor(ctx).remove(coll, matches[0].idKey);
+    return { lastErrorObject: { n: 1 }, value: shown(matches[0].doc), ok: 1 };
   }
   const coll = collectionFor(ctx, name, true) as Collection;
   const stmt = parseStatement({
@@ -426,7 +470,10 @@ export async function findAndModify(cmd: Document, ctx: CommandContext): Promise
     sort,
   });
   const res = await runUpdate(ctx, coll, stmt, true);
-  const lastErrorObject: Document = { n: res.n, updatedExisting: res.n > 0 && res.upsertedId === undefined };
+  const lastErrorObject: Document = {
+    n: res.n,
+    updatedExisting: res.n > 0 && res.upsertedId === undefined,
+  };
   if (res.upsertedId !== undefined) lastErrorObject.upserted = res.upsertedId;
   const value = returnNew ? res.after : res.upsertedId !== undefined ? null : res.before;
   return { lastErrorObject, value: shown(value), ok: 1 };
@@ -457,7 +504,8 @@ export function count(cmd: Document, ctx: CommandContext): Document {
 export function distinct(cmd: Document, ctx: CommandContext): Document {
   const name = requireString(cmd.distinct, 'collection name');
   const key = cmd.key;
-  if (typeof key !== 'string') throw new MongoError(ErrorCode.TypeMismatch, '"key" had the wrong type. Expected string');
+  if (typeof key !== 'string')
+    throw new MongoError(ErrorCode.TypeMismatch, '"key" had the wrong type. Expected string');
   const coll = collectionFor(ctx, name, false);
   const query = optionalDoc(cmd.query, 'query') ?? {};
   const seen = new Map<string, unknown>();

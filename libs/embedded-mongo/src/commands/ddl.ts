@@ -21,11 +21,27 @@ function notInTransaction(ctx: CommandContext, name: string): void {
 export function create(cmd: Document, ctx: CommandContext): Document {
   const name = requireString(cmd.create, 'collection name');
   if (cmd.viewOn !== undefined || cmd.capped === true || cmd.timeseries !== undefined) {
-    throw new MongoError(ErrorCode.NotImplemented, 'views, capped and time-series collections are not supported by the embedded server');
+    throw new MongoError(
+      ErrorCode.NotImplemented,
+      'views, capped and time-series collections are not supported by the embedded server',
+    );
   }
   const options: Document = {};
   for (const [k, v] of Object.entries(cmd)) {
-    if (k === 'create' || k.startsWith('$') || ['lsid', 'txnNumber', 'autocommit', 'startTransaction', 'writeConcern', 'comment', 'readConcern'].includes(k)) continue;
+    if (
+      k === 'create' ||
+      k.startsWith('$') ||
+      [
+        'lsid',
+        'txnNumber',
+        'autocommit',
+        'startTransaction',
+        'writeConcern',
+        'comment',
+        'readConcern',
+      ].includes(k)
+    )
+      continue;
     options[k] = v;
   }
   ctx.engine.createCollection(ctx.db, name, options);
@@ -64,7 +80,9 @@ export function listCollections(cmd: Document, ctx: CommandContext): Document {
     if (!matches(full)) continue;
     docs.push(nameOnly ? { name: coll.name, type: 'collection' } : full);
   }
-  const batchSize = isPlainDocument(cmd.cursor) ? (cmd.cursor.batchSize as number | undefined) : undefined;
+  const batchSize = isPlainDocument(cmd.cursor)
+    ? (cmd.cursor.batchSize as number | undefined)
+    : undefined;
   return ctx.cursors.firstBatch(`${ctx.db}.$cmd.listCollections`, docs, batchSize, false, null);
 }
 
@@ -75,9 +93,18 @@ export function renameCollection(cmd: Document, ctx: CommandContext): Document {
   const [fromDb, ...fromRest] = from.split('.');
   const [toDb, ...toRest] = to.split('.');
   if (!fromRest.length || !toRest.length) {
-    throw new MongoError(ErrorCode.InvalidNamespace, `Invalid namespace specified '${fromRest.length ? to : from}'`);
+    throw new MongoError(
+      ErrorCode.InvalidNamespace,
+      `Invalid namespace specified '${fromRest.length ? to : from}'`,
+    );
   }
-  ctx.engine.renameCollection(fromDb, fromRest.join('.'), toDb, toRest.join('.'), cmd.dropTarget === true);
+  ctx.engine.renameCollection(
+    fromDb,
+    fromRest.join('.'),
+    toDb,
+    toRest.join('.'),
+    cmd.dropTarget === true,
+  );
   return { ok: 1 };
 }
 
@@ -125,7 +152,11 @@ function normaliseSpec(raw: unknown): IndexSpec {
       );
     }
   }
-  const spec: IndexSpec = { v: 2, key, name: typeof raw.name === 'string' ? raw.name : defaultIndexName(key) };
+  const spec: IndexSpec = {
+    v: 2,
+    key,
+    name: typeof raw.name === 'string' ? raw.name : defaultIndexName(key),
+  };
   for (const k of INDEX_OPTION_KEYS) if (raw[k] !== undefined) spec[k] = raw[k];
   if (spec.unique === false) delete spec.unique;
   if (spec.sparse === false) delete spec.sparse;
@@ -151,7 +182,11 @@ function normaliseSpec(raw: unknown): IndexSpec {
     spec.weights ??= Object.fromEntries(textFields.map((f) => [f, 1]));
   }
   if (Object.values(key).includes('text')) {
-    spec.weights ??= Object.fromEntries(Object.keys(key).filter((f) => key[f] === 'text').map((f) => [f, 1]));
+    spec.weights ??= Object.fromEntries(
+      Object.keys(key)
+        .filter((f) => key[f] === 'text')
+        .map((f) => [f, 1]),
+    );
     spec.default_language ??= 'english';
     spec.language_override ??= 'language';
     spec.textIndexVersion ??= 3;
@@ -239,8 +274,11 @@ export function listIndexes(cmd: Document, ctx: CommandContext): Document {
   notInTransaction(ctx, 'listIndexes');
   const name = requireString(cmd.listIndexes, 'collection name');
   const coll = ctx.engine.collection(ctx.db, name);
-  if (!coll) throw new MongoError(ErrorCode.NamespaceNotFound, `ns does not exist: ${ctx.db}.${name}`);
-  const batchSize = isPlainDocument(cmd.cursor) ? (cmd.cursor.batchSize as number | undefined) : undefined;
+  if (!coll)
+    throw new MongoError(ErrorCode.NamespaceNotFound, `ns does not exist: ${ctx.db}.${name}`);
+  const batchSize = isPlainDocument(cmd.cursor)
+    ? (cmd.cursor.batchSize as number | undefined)
+    : undefined;
   return ctx.cursors.firstBatch(
     `${ctx.db}.$cmd.listIndexes.${name}`,
     coll.indexSpecs(),
@@ -267,15 +305,23 @@ export function dropIndexes(cmd: Document, ctx: CommandContext): Document {
   } else if (isPlainDocument(target)) {
     const found = [...coll.indexes.values()].find((i) => valuesEqual(i.spec.key, target));
     if (!found) {
-      throw new MongoError(ErrorCode.IndexNotFound, `can't find index with key: ${JSON.stringify(target)}`);
+      throw new MongoError(
+        ErrorCode.IndexNotFound,
+        `can't find index with key: ${JSON.stringify(target)}`,
+      );
     }
     names = [found.name];
   } else {
-    throw new MongoError(ErrorCode.TypeMismatch, 'index must be a string, an array of strings or a key document');
+    throw new MongoError(
+      ErrorCode.TypeMismatch,
+      'index must be a string, an array of strings or a key document',
+    );
   }
   for (const n of names) {
-    if (n === ID_INDEX_NAME) throw new MongoError(ErrorCode.InvalidOptions, 'cannot drop _id index');
-    if (!coll.indexes.has(n)) throw new MongoError(ErrorCode.IndexNotFound, `index not found with name [${n}]`);
+    if (n === ID_INDEX_NAME)
+      throw new MongoError(ErrorCode.InvalidOptions, 'cannot drop _id index');
+    if (!coll.indexes.has(n))
+      throw new MongoError(ErrorCode.IndexNotFound, `index not found with name [${n}]`);
   }
   for (const n of names) ctx.engine.dropIndex(coll, n);
   return { nIndexesWas, ok: 1 };

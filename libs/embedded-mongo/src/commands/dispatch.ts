@@ -23,11 +23,22 @@ const HANDLERS: Record<string, CommandHandler> = {
   buildinfo: admin.buildInfo,
   getParameter: admin.getParameter,
   serverStatus: admin.serverStatus,
-  hostInfo: (_c, ctx) => ({ system: { hostname: ctx.server.host, numCores: 2 }, os: { type: process.platform }, ok: 1 }),
+  hostInfo: (_c, ctx) => ({
+    system: { hostname: ctx.server.host, numCores: 2 },
+    os: { type: process.platform },
+    ok: 1,
+  }),
   whatsmyuri: (_c, ctx) => ({ you: `127.0.0.1:${ctx.connectionId}`, ok: 1 }),
-  connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
+  connectionStatus: () => ({
+    authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] },
+    ok: 1,
+  }),
   getLog: () => ({ totalLinesWritten: 0, log: [], ok: 1 }),
-  getCmdLineOpts: (_c, ctx) => ({ argv: ['embedded-mongo'], parsed: { storage: { dbPath: ctx.server.dbPath } }, ok: 1 }),
+  getCmdLineOpts: (_c, ctx) => ({
+    argv: ['embedded-mongo'],
+    parsed: { storage: { dbPath: ctx.server.dbPath } },
+    ok: 1,
+  }),
   listDatabases: admin.listDatabases,
   dbStats: admin.dbStats,
   collStats: admin.collStats,
@@ -99,7 +110,11 @@ export function commandName(cmd: Document): string {
 export type ExecuteBase = Omit<CommandContext, 'db' | 'session' | 'txn'>;
 
 /** Runs one command and returns its reply document (never throws). */
-export async function execute(cmd: Document, base: ExecuteBase, legacyDb?: string): Promise<Document> {
+export async function execute(
+  cmd: Document,
+  base: ExecuteBase,
+  legacyDb?: string,
+): Promise<Document> {
   let txn: Transaction | null = null;
   try {
     const name = commandName(cmd);
@@ -116,7 +131,10 @@ export async function execute(cmd: Document, base: ExecuteBase, legacyDb?: strin
         txn = enterTransaction(base, session, txnNumber, cmd, name);
       } else if (WRITE_COMMANDS.has(name)) {
         if (txnNumber < session.txnNumber) {
-          throw new MongoError(ErrorCode.TransactionTooOld, `Retryable write with txnNumber ${txnNumber} is prohibited on session because a newer retryable write with txnNumber ${session.txnNumber} has already started on this session.`);
+          throw new MongoError(
+            ErrorCode.TransactionTooOld,
+            `Retryable write with txnNumber ${txnNumber} is prohibited on session because a newer retryable write with txnNumber ${session.txnNumber} has already started on this session.`,
+          );
         }
         if (txnNumber === session.txnNumber && session.retryReply) return session.retryReply;
         session.txn?.abort('superseded by a newer txnNumber');

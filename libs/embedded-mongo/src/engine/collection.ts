@@ -45,10 +45,7 @@ export class Collection {
     public name: string,
     public options: Document = {},
   ) {
-    this.indexes.set(
-      ID_INDEX_NAME,
-      new Index({ v: 2, key: { _id: 1 }, name: ID_INDEX_NAME }),
-    );
+    this.indexes.set(ID_INDEX_NAME, new Index({ v: 2, key: { _id: 1 }, name: ID_INDEX_NAME }));
   }
 
   get ns(): string {
@@ -83,7 +80,7 @@ export class Collection {
     this.addToIndexes(doc, rid, idKey);
     const recorded = this.recordHistory(idKey, null, ts);
     this.records.set(idKey, { doc, rid, ts });
-    this.engine.journal({ o: 'u', d: this.db, c: this.name, b: raw(doc) });
+    if (this.engine.durable) this.engine.journal({ o: 'u', d: this.db, c: this.name, b: raw(doc) });
     this.engine.undo(() => this.restore(idKey, null, recorded));
   }
 
@@ -96,7 +93,7 @@ export class Collection {
     this.addToIndexes(doc, rec.rid, idKey);
     const recorded = this.recordHistory(idKey, rec.doc, ts);
     this.records.set(idKey, { doc, rid: rec.rid, ts });
-    this.engine.journal({ o: 'u', d: this.db, c: this.name, b: raw(doc) });
+    if (this.engine.durable) this.engine.journal({ o: 'u', d: this.db, c: this.name, b: raw(doc) });
     this.engine.undo(() => this.restore(idKey, rec, recorded));
   }
 
@@ -107,7 +104,8 @@ export class Collection {
     this.removeFromIndexes(rec.doc, rec.rid, idKey);
     const recorded = this.recordHistory(idKey, rec.doc, ts);
     this.records.delete(idKey);
-    this.engine.journal({ o: 'r', d: this.db, c: this.name, b: raw({ _id: rec.doc._id }) });
+    if (this.engine.durable)
+      this.engine.journal({ o: 'r', d: this.db, c: this.name, b: raw({ _id: rec.doc._id }) });
     this.engine.undo(() => this.restore(idKey, rec, recorded));
   }
 

@@ -55,6 +55,11 @@ export class Engine {
 
   // ---- durability ----------------------------------------------------------------------
 
+  /** Whether writes are journaled; callers skip building records when not. */
+  get durable(): boolean {
+    return this.store !== null && !this.replaying;
+  }
+
   journal(record: Document): void {
     if (this.store && !this.replaying) this.journalQueue.push(record);
   }
@@ -214,7 +219,8 @@ export class Engine {
 
   renameCollection(db: string, name: string, toDb: string, toName: string, dropTarget: boolean) {
     const source = this.collection(db, name);
-    if (!source) throw new MongoError(ErrorCode.NamespaceNotFound, 'source namespace does not exist');
+    if (!source)
+      throw new MongoError(ErrorCode.NamespaceNotFound, 'source namespace does not exist');
     validateNamespace(toDb, toName);
     if (this.collection(toDb, toName)) {
       if (!dropTarget) throw new MongoError(ErrorCode.NamespaceExists, 'target namespace exists');

@@ -59,7 +59,9 @@ export class Index {
             ? 'hashed'
             : 'regular';
     this.directions = values.map((v) => (typeof v === 'number' && v < 0 ? -1 : 1));
-    this.partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : null;
+    this.partial = spec.partialFilterExpression
+      ? compileFilter(spec.partialFilterExpression)
+      : null;
     this.text = this.kind === 'text' ? textIndexSpecFromIndex(spec.key, spec) : null;
     this.entries = new SortedList<IndexEntry>((a, b) => this.compareEntries(a, b));
     this.isUnique = spec.unique === true || spec.name === '_id_';
@@ -97,6 +99,13 @@ export class Index {
 
   /** The key tuples a document contributes (several when an indexed field holds an array). */
   keysOf(doc: Document): unknown[][] {
+    if (this.fields.length === 1 && this.kind === 'regular') {
+      const v = doc[this.fields[0]];
+      // Fast path: a top-level scalar field (no dots, no array) has exactly one key.
+      if (!this.fields[0].includes('.') && !Array.isArray(v) && !isPlainDocument(v)) {
+        return [[v === undefined ? MISSING_KEY : v]];
+      }
+    }
     if (this.kind === 'text' || this.kind === '2dsphere' || this.kind === '2d') {
       return [this.fields.map(() => null)];
     }
@@ -167,7 +176,12 @@ export class Index {
       return;
     }
     const keys = this.keysOf(doc);
-    if (keys.length > 1) this.multikey = true;
+    if (keys.length === 1) {
+      this.entries.insert({ key: keys[0], rid, id });
+      if (this.unique) this.uniqueKeys.set(keyString(keys[0]), id);
+      return;
+    }
+    this.multikey = true;
     const seen = new Set<string>();
     for (const key of keys) {
       const ks = keyString(key);
@@ -176,7 +190,6 @@ export class Index {
       this.entries.insert({ key, rid, id });
       if (this.unique) this.uniqueKeys.set(ks, id);
     }
-    if (!keys.length) return;
   }
 
   remove(doc: Document, rid: number, id: string): void {
@@ -238,7 +251,8 @@ export function pathValues(
         const idx = /^\d+$/.test(part) ? Number(part) : -1;
         if (idx >= 0 && idx < v.length) next.push(v[idx]);
         else
-          for (const el of v) if (isPlainDocument(el) && part in el) next.push((el as Document)[part]);
+          for (const el of v)
+            if (isPlainDocument(el) && part in el) next.push((el as Document)[part]);
       } else if (isPlainDocument(v) && part in v) {
         next.push(v[part]);
       }

@@ -5,21 +5,30 @@
  * page of 20 stops after 20 matches instead of sorting the collection.
  */
 import { Document, bsonTypeOf, canonicalTypeRank, compareValues, valueKey } from '../bson/values';
-import { filterRanges } from '../query/matcher';
+import { FieldRange, filterRanges } from '../query/matcher';
 import { Collection } from './collection';
 import { Index, IndexEntry } from './indexes';
 
-type Bounds = { eq?: unknown; in?: unknown[]; gt?: unknown; gte?: unknown; lt?: unknown; lte?: unknown };
+type Bounds = FieldRange;
+
+/** Visits candidate `_id` keys until the visitor returns false. */
+export type CandidateScan = (visit: (idKey: string) => boolean) => void;
 
 export interface Plan {
   /** Candidate `_id` keys, in the order to examine them; null means a collection scan. */
-  ids: Iterable<string> | null;
+  scan: CandidateScan | null;
   /** The candidates come out in the requested sort order. */
   sorted: boolean;
   index: string | null;
 }
 
-const SCAN: Plan = { ids: null, sorted: false, index: null };
+const SCAN: Plan = { scan: null, sorted: false, index: null };
+
+function fromList(ids: string[]): CandidateScan {
+  return (visit) => {
+    for (const id of ids) if (!visit(id)) return;
+  };
+}
 
 /** A value an index bound may use: equality on arrays, objects or regexes is left to scans. */
 function boundable(v: unknown): boolean {
@@ -28,20 +37,26 @@ function boundable(v: unknown): boolean {
 }
 
 export function plan(coll: Collection, filter: Document, sort: Document | undefined): Plan {
-  const ranges = filterRanges(filter) as Map<string, Bounds>;
+  const ranges = filterRanges(filter);
   const idBounds = ranges.get('_id');
   if (idBounds?.eq !== undefined && boundable(idBounds.eq)) {
-    return { ids: [valueKey(idBounds.eq)], sorted: false, index: '_id_' };
+    return { scan: fromList([valueKey(idBounds.eq)]), sorted: false, index: '_id_' };
   }
   if (idBounds?.in && idBounds.in.every(boundable)) {
     const ids = [...new Set(idBounds.in.map(valueKey))];
-    return { ids, sorted: false, index: '_id_' };
+    return { scan: fromList(ids), sorted: false, index: '_id_' };
   }
   const sortFields = sort ? Object.keys(sort) : [];
-  let best: { index: Index; eqCount: number; rangeField: boolean; sortDir: number; score: number } | null =
-    null;
+  let best: {
+    index: Index;
+    eqCount: number;
+    rangeField: boolean;
+    sortDir: number;
+    score: number;
+  } | null = null;
   for (const index of coll.indexes.values()) {
-    if (index.kind !== 'regular' || index.spec.partialFilterExpression || index.spec.sparse) continue;
+    if (index.kind !== 'regular' || index.spec.partialFilterExpression || index.spec.sparse)
+      continue;
     let eqCount = 0;
     while (eqCount < index.fields.length) {
       const b = ranges.get(index.fields[eqCount]);
@@ -65,8 +80,18 @@ export function plan(coll: Collection, filter: Document, sort: Document | undefi
   const eqs = index.fields.slice(0, eqCount).map((f) => ranges.get(f)?.eq);
   const bounds = rangeField ? (ranges.get(index.fields[eqCount]) as Bounds) : undefined;
   const sorted = sortDir !== 0;
+  const forward = sortDir >= 0;
   return {
-    ids: dedupe(walk(index, eqs, bounds, sortDir >= 0)),
+    scan: (visit) => {
+      // A multikey index lists a document once per key; others list it once.
+      if (!index.multikey) return walk(index, eqs, bounds, forward, visit);
+      const seen = new Set<string>();
+      walk(index, eqs, bounds, forward, (id) => {
+        if (seen.has(id)) return true;
+        seen.add(id);
+        return visit(id);
+      });
+    },
     sorted,
     index: index.name,
   };
@@ -97,16 +122,13 @@ function sortDirection(
   return dir;
 }
 
-function* dedupe(ids: Iterable<string>): Generator<string> {
-  const seen = new Set<string>();
-  for (const id of ids) {
-    if (seen.has(id)) continue;
-    seen.add(id);
-    yield id;
-  }
-}
-
-function* walk(index: Index, eqs: unknown[], bounds: Bounds | undefined, forward: boolean) {
+function walk(
+  index: Index,
+  eqs: unknown[],
+  bounds: Bounds | undefined,
+  forward: boolean,
+  visit: (idKey: string) => boolean,
+): void {
   const k = eqs.length;
   const prefixCmp = (e: IndexEntry): number => {
     for (let i = 0; i < k; i++) {
@@ -117,11 +139,15 @@ function* walk(index: Index, eqs: unknown[], bounds: Bounds | undefined, forward
   };
   if (bounds?.in) {
     const values = [...bounds.in].sort(compareValues);
-    for (const v of values) yield* walkBlock(index, [...eqs, v], forward);
+    let going = true;
+    for (const v of values) {
+      if (!going) return;
+      walkBlock(index, [...eqs, v], forward, (id) => (going = visit(id)));
+    }
     return;
   }
   if (!bounds) {
-    yield* walkBlock(index, eqs, forward);
+    walkBlock(index, eqs, forward, visit);
     return;
   }
   const lower = bounds.gte ?? bounds.gt;
@@ -155,16 +181,21 @@ function* walk(index: Index, eqs: unknown[], bounds: Bounds | undefined, forward
   const start = forward
     ? index.entries.lowerBound(probe, (e) => (startCmp(e) < 0 ? -1 : 1))
     : index.entries.upperBoundInclusive(probe, (e) => (startCmp(e) <= 0 ? -1 : 1));
-  for (const e of index.entries.walk(start, forward)) {
-    if (prefixCmp(e) !== 0) return;
+  index.entries.visit(start, forward, (e) => {
+    if (prefixCmp(e) !== 0) return false;
     const r = inRange(e.key[k]);
+    if (r === 0) return visit(e.id);
     const pastEnd = forward ? r * dir : -r * dir;
-    if (r === 0) yield e.id;
-    else if (pastEnd > 0) return;
-  }
+    return pastEnd <= 0;
+  });
 }
 
-function* walkBlock(index: Index, eqs: unknown[], forward: boolean): Generator<string> {
+function walkBlock(
+  index: Index,
+  eqs: unknown[],
+  forward: boolean,
+  visit: (idKey: string) => boolean,
+): void {
   const k = eqs.length;
   const cmp = (e: IndexEntry): number => {
     for (let i = 0; i < k; i++) {
@@ -177,8 +208,5 @@ function* walkBlock(index: Index, eqs: unknown[], forward: boolean): Generator<s
   const start = forward
     ? index.entries.lowerBound(probe, (e) => (cmp(e) < 0 ? -1 : 1))
     : index.entries.upperBoundInclusive(probe, (e) => (cmp(e) <= 0 ? -1 : 1));
-  for (const e of index.entries.walk(start, forward)) {
-    if (cmp(e) !== 0) return;
-    yield e.id;
-  }
+  index.entries.visit(start, forward, (e) => cmp(e) === 0 && visit(e.id));
 }

@@ -99,24 +99,28 @@ export function findMatches(
   const skip = shape.skip ?? 0;
   const limit = shape.limit ?? 0;
 
-  let candidates: Iterable<[string, Document | undefined]>;
+  const out: Match[] = [];
   let sorted = false;
+  let wanted = Infinity;
+  const consider = (idKey: string, doc: Document | undefined): boolean => {
+    if (doc && matches(doc)) {
+      out.push({ idKey, doc: scores ? withScore(doc, scores.get(doc)) : doc });
+      if (out.length >= wanted) return false;
+    }
+    return true;
+  };
   if (txn) {
-    candidates = txn.scan(coll);
+    for (const [idKey, doc] of txn.scan(coll)) consider(idKey, doc);
   } else if (textIds) {
-    candidates = lookup(coll, textIds);
+    for (const idKey of textIds) consider(idKey, coll.get(idKey));
   } else {
     const p = plan(coll, filter, shape.sort);
     sorted = p.sorted && !special.near && !collated;
-    candidates = p.ids ? lookup(coll, p.ids) : recordsOf(coll);
-  }
-
-  const out: Match[] = [];
-  const wanted = sorted && limit > 0 ? skip + limit : Infinity;
-  for (const [idKey, doc] of candidates) {
-    if (!doc || !matches(doc)) continue;
-    out.push({ idKey, doc: scores ? withScore(doc, scores.get(doc)) : doc });
-    if (out.length >= wanted) break;
+    if (sorted && limit > 0) wanted = skip + limit;
+    if (p.scan) p.scan((idKey) => consider(idKey, coll.get(idKey)));
+    else {
+      for (const [idKey, rec] of coll.records) if (!consider(idKey, rec.doc)) break;
+    }
   }
 
   if (special.near && !shape.sort) {
@@ -140,7 +144,12 @@ function collatedSort(
   sort: Document | undefined,
   collation: Document | undefined,
 ): ((a: Document, b: Document) => number) | null {
-  if (!sort || !collation || collation.locale === 'simple' || typeof collation.locale !== 'string') {
+  if (
+    !sort ||
+    !collation ||
+    collation.locale === 'simple' ||
+    typeof collation.locale !== 'string'
+  ) {
     return null;
   }
   const strength = Number(collation.strength ?? 3);
@@ -148,7 +157,12 @@ function collatedSort(
   const collator = new Intl.Collator(collation.locale, {
     sensitivity,
     numeric: collation.numericOrdering === true,
-    caseFirst: collation.caseFirst === 'upper' ? 'upper' : collation.caseFirst === 'lower' ? 'lower' : 'false',
+    caseFirst:
+      collation.caseFirst === 'upper'
+        ? 'upper'
+        : collation.caseFirst === 'lower'
+          ? 'lower'
+          : 'false',
   });
   compileSort(sort); // validates the specification
   const keys = Object.entries(sort).map(([path, d]) => ({ path, dir: Number(d) < 0 ? -1 : 1 }));
@@ -157,7 +171,9 @@ function collatedSort(
       const x = sortKeyFor(a, path, dir);
       const y = sortKeyFor(b, path, dir);
       const c =
-        typeof x === 'string' && typeof y === 'string' ? collator.compare(x, y) : compareValues(x, y);
+        typeof x === 'string' && typeof y === 'string'
+          ? collator.compare(x, y)
+          : compareValues(x, y);
       if (c !== 0) return c * dir;
     }
     return 0;
@@ -177,14 +193,6 @@ function pathGet(doc: Document, path: string): unknown {
     v = v[part];
   }
   return v;
-}
-
-function* lookup(coll: Collection, ids: Iterable<string>): Generator<[string, Document | undefined]> {
-  for (const id of ids) yield [id, coll.get(id)];
-}
-
-function* recordsOf(coll: Collection): Generator<[string, Document | undefined]> {
-  for (const [id, rec] of coll.records) yield [id, rec.doc];
 }
 
 /** Documents of a collection as a transaction (or, without one, the present) sees them. */

@@ -123,6 +123,25 @@ export class SortedList<T> {
     }
   }
 
+  /** Calls `fn` on items from `from` forward (or backward) until it returns false. */
+  visit(from: Position | null, forward: boolean, fn: (item: T) => boolean): void {
+    if (!from) return;
+    const chunks = this.chunks;
+    if (forward) {
+      for (let c = from.chunk, i = from.index; c < chunks.length; c++, i = 0) {
+        const chunk = chunks[c];
+        for (; i < chunk.length; i++) if (!fn(chunk[i])) return;
+      }
+    } else {
+      for (let c = from.chunk, i = from.index; c >= 0; c--) {
+        const chunk = chunks[c];
+        if (i < 0) i = chunk.length - 1;
+        for (; i >= 0; i--) if (!fn(chunk[i])) return;
+        i = -1;
+      }
+    }
+  }
+
   *values(): Generator<T> {
     for (const chunk of this.chunks) yield* chunk;
   }

@@ -350,7 +350,7 @@ function addToSetLeaf(arg: unknown): LeafFn {
   const values: unknown[] = [];
   for (const v of raw) if (!values.some((x) => valuesEqual(x, v))) values.push(v);
   const keys = values.map(valueKey);
-  return (cur, field, _p, rc) => {
+  return (cur, field) => {
     if (cur === undefined) return values.slice();
     if (!Array.isArray(cur)) {
       throw badValue(

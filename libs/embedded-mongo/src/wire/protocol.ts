@@ -144,12 +144,9 @@ function parseOpMsg(buf: Buffer, header: MessageHeader): CommandMessage {
 }
 
 function parseOpQuery(buf: Buffer, header: MessageHeader): CommandMessage {
-  let offset = 20;
-  let ns: string;
-  [ns, offset] = readCString(buf, offset, buf.length);
-  offset += 8; // numberToSkip, numberToReturn
-  let query: Document;
-  [query, offset] = readDocument(buf, offset, buf.length);
+  const [ns, afterNs] = readCString(buf, 20, buf.length);
+  // numberToSkip and numberToReturn (8 bytes) do not apply to commands.
+  const [query] = readDocument(buf, afterNs + 8, buf.length);
   if (!ns.endsWith('.$cmd')) throw new WireError(`legacy OP_QUERY on ${ns} is not supported`);
   // Drivers wrap commands as { $query: {...}, $readPreference } through mongos-style envelopes.
   const command = (query.$query as Document | undefined) ?? query;
