@@ -6,7 +6,7 @@
 import { calculateObjectSize, Long, ObjectId } from 'bson';
 import { Document, bsonTypeOf, isPlainDocument, valueKey } from '../bson/values';
 import { MongoError, ErrorCode } from '../errors';
-import { Collection } from '../engine/collection';
+import { Collection, LockHolder } from '../engine/collection';
 import { findMatches, Match, QueryShape } from '../engine/query';
 import { Transaction } from '../engine/sessions';
 import { compileProjection } from '../query/projection';
@@ -54,36 +54,33 @@ function writerFor(ctx: CommandContext): Writer {
 }
 
 /**
- * Outside a transaction, a write to documents an open transaction holds waits until it ends.
- * Returns true when it had to wait (the caller re-runs its statement on fresh state).
+ * Outside a transaction, a write to a document an open transaction holds waits until that
+ * transaction ends, as in MongoDB. Returns the holder to wait for, or null. Synchronous, so
+ * that a caller finding no holder writes in the same step as it matched (no lost updates).
  */
-async function waitForLocks(
-  ctx: CommandContext,
-  coll: Collection,
-  idKeys: string[],
-): Promise<boolean> {
-  if (ctx.txn || coll.locks.size === 0) return false;
+function holderOf(ctx: CommandContext, coll: Collection, idKeys: string[]): LockHolder | null {
+  if (ctx.txn || coll.locks.size === 0) return null;
   for (const id of idKeys) {
     const holder = coll.locks.get(id);
-    if (holder) {
-      await holder.done;
-      return true;
-    }
+    if (holder) return holder;
   }
-  return false;
+  return null;
 }
 
-/** The documents a write statement targets, once no open transaction holds any of them. */
-async function unlockedMatches(
-  ctx: CommandContext,
-  coll: Collection,
-  shape: QueryShape,
-): Promise<Match[]> {
-  for (;;) {
-    const matches = findMatches(coll, shape, ctx.txn);
-    const ids = matches.map((m) => m.idKey);
-    if (!(await waitForLocks(ctx, coll, ids))) return matches;
-  }
+type Matched = { matches: Match[]; wait?: undefined } | { wait: Promise<void> };
+
+/**
+ * A write statement's documents, or the transaction to wait for first. The caller writes in
+ * the same synchronous step as it matched, so no other command slips in between.
+ */
+function matchUnlocked(ctx: CommandContext, coll: Collection, shape: QueryShape): Matched {
+  const matches = findMatches(coll, shape, ctx.txn);
+  const holder = holderOf(
+    ctx,
+    coll,
+    matches.map((m) => m.idKey),
+  );
+  return holder ? { wait: holder.done } : { matches };
 }
 
 function collectionFor(ctx: CommandContext, name: string, create: boolean): Collection | undefined {
@@ -141,7 +138,13 @@ export async function insert(cmd: Document, ctx: CommandContext): Promise<Docume
   for (let i = 0; i < docs.length; i++) {
     try {
       const doc = prepareInsert(docs[i]);
-      while (await waitForLocks(ctx, coll, [valueKey(doc._id)]));
+      for (
+        let h = holderOf(ctx, coll, [valueKey(doc._id)]);
+        h;
+        h = holderOf(ctx, coll, [valueKey(doc._id)])
+      ) {
+        await h.done;
+      }
       writer.insert(coll, doc);
       n++;
     } catch (e) {
@@ -288,39 +291,46 @@ async function runUpdate(
   returnDocs: boolean,
 ): Promise<StatementResult> {
   const writer = writerFor(ctx);
-  const matches = await unlockedMatches(ctx, coll, {
-    filter: stmt.q,
-    sort: stmt.sort,
-    limit: stmt.multi ? 0 : 1,
-  });
-  if (matches.length === 0) {
-    if (!stmt.upsert) return { n: 0, nModified: 0, before: null, after: null };
-    return upsert(ctx, coll, stmt, writer);
+  const shape = { filter: stmt.q, sort: stmt.sort, limit: stmt.multi ? 0 : 1 };
+  for (;;) {
+    const matched = matchUnlocked(ctx, coll, shape);
+    if (matched.wait) {
+      await matched.wait;
+      continue;
+    }
+    const { matches } = matched;
+    if (matches.length === 0) {
+      if (!stmt.upsert) return { n: 0, nModified: 0, before: null, after: null };
+      const doc = upsertDocument(stmt);
+      const holder = holderOf(ctx, coll, [valueKey(doc._id)]);
+      if (holder) {
+        await holder.done;
+        continue;
+      }
+      writer.insert(coll, doc);
+      return { n: 1, nModified: 0, upsertedId: doc._id, before: null, after: doc };
+    }
+    let nModified = 0;
+    let after: Document | null = null;
+    for (const m of matches) {
+      const res = computeUpdate(stmt, m.doc, false);
+      after = res.doc;
+      if (!res.modified) continue;
+      checkSize(res.doc, true);
+      writer.replace(coll, m.idKey, res.doc);
+      nModified++;
+    }
+    return {
+      n: matches.length,
+      nModified,
+      before: returnDocs ? matches[0].doc : undefined,
+      after: returnDocs ? after : undefined,
+    };
   }
-  let nModified = 0;
-  let after: Document | null = null;
-  for (const m of matches) {
-    const res = computeUpdate(stmt, m.doc, false);
-    after = res.doc;
-    if (!res.modified) continue;
-    checkSize(res.doc, true);
-    writer.replace(coll, m.idKey, res.doc);
-    nModified++;
-  }
-  return {
-    n: matches.length,
-    nModified,
-    before: returnDocs ? matches[0].doc : undefined,
-    after: returnDocs ? after : undefined,
-  };
 }
 
-async function upsert(
-  ctx: CommandContext,
-  coll: Collection,
-  stmt: UpdateStatement,
-  writer: Writer,
-): Promise<StatementResult> {
+/** The document an upsert inserts: the query's equalities, then the update applied. */
+function upsertDocument(stmt: UpdateStatement): Document {
   const seed = upsertSeed(stmt.q);
   let doc: Document;
   if (!Array.isArray(stmt.u) && !isOperatorUpdate(stmt.u)) {
@@ -345,10 +355,7 @@ async function upsert(
       doc = { _id, ...rest };
     }
   }
-  doc = prepareInsert(doc);
-  while (await waitForLocks(ctx, coll, [valueKey(doc._id)]));
-  writer.insert(coll, doc);
-  return { n: 1, nModified: 0, upsertedId: doc._id, before: null, after: doc };
+  return prepareInsert(doc);
 }
 
 export async function update(cmd: Document, ctx: CommandContext): Promise<Document> {
@@ -408,9 +415,16 @@ export async function del(cmd: Document, ctx: CommandContext): Promise<Document>
       }
       if (!coll) continue;
       const filter = optionalDoc(stmt.q, 'q') ?? {};
-      const matches = await unlockedMatches(ctx, coll, { filter, limit });
-      for (const m of matches) writer.remove(coll, m.idKey);
-      n += matches.length;
+      for (;;) {
+        const matched = matchUnlocked(ctx, coll, { filter, limit });
+        if (matched.wait) {
+          await matched.wait;
+          continue;
+        }
+        for (const m of matched.matches) writer.remove(coll, m.idKey);
+        n += matched.matches.length;
+        break;
+      }
     } catch (e) {
       // In a transaction any error aborts it and fails the command (with its labels).
       if (ctx.txn) {
@@ -455,10 +469,17 @@ export async function findAndModify(cmd: Document, ctx: CommandContext): Promise
   if (remove) {
     const coll = collectionFor(ctx, name, false);
     if (!coll) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
-    const matches = await unlockedMatches(ctx, coll, { filter: query, sort, limit: 1 });
-    if (!matches.length) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
-    writerFor(ctx).remove(coll, matches[0].idKey);
-    return { lastErrorObject: { n: 1 }, value: shown(matches[0].doc), ok: 1 };
+    for (;;) {
+      const matched = matchUnlocked(ctx, coll, { filter: query, sort, limit: 1 });
+      if (matched.wait) {
+        await matched.wait;
+        continue;
+      }
+      const [first] = matched.matches;
+      if (!first) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
+      writerFor(ctx).remove(coll, first.idKey);
+      return { lastErrorObject: { n: 1 }, value: shown(first.doc), ok: 1 };
+    }
   }
   const coll = collectionFor(ctx, name, true) as Collection;
   const stmt = parseStatement({
