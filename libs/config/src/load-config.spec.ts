@@ -1,0 +1,39 @@
+import { IsInt, Min } from 'class-validator';
+import { CommonConfig, ServiceConfig } from './common.config';
+import { ConfigError, loadConfig } from './load-config';
+
+class PortConfig extends CommonConfig {
+  @IsInt()
+  @Min(1)
+  PORT: number = 3000;
+}
+
+describe('loadConfig', () => {
+  it('applies defaults and converts numbers', () => {
+    const c = loadConfig(PortConfig, { PORT: '8080' });
+    expect(c.PORT).toBe(8080);
+    expect(c.NATS_URL).toBe('nats://127.0.0.1:4222');
+    expect(c.RPC_TIMEOUT_MS).toBe(5000);
+  });
+
+  it('refuses bad values and names every wrong variable', () => {
+    const attempt = () =>
+      loadConfig(PortConfig, { PORT: 'abc', NATS_URL: 'http://x', LOG_LEVEL: 'loud' });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (e) {
+      const text = (e as Error).message;
+      expect(text).toMatch(/PORT=/);
+      expect(text).toMatch(/NATS_URL="http:\/\/x"/);
+      expect(text).toMatch(/LOG_LEVEL="loud"/);
+    }
+  });
+
+  it('requires MONGODB_URI for services', () => {
+    expect(() => loadConfig(ServiceConfig, {})).toThrow(/MONGODB_URI/);
+    expect(loadConfig(ServiceConfig, { MONGODB_URI: 'mongodb://h:1/' }).MONGODB_URI).toBe(
+      'mongodb://h:1/',
+    );
+  });
+});

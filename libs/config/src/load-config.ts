@@ -1,0 +1,38 @@
+/**
+ * Environment validated at boot: a process with bad configuration refuses to start and names
+ * every variable that is wrong. Each project declares a class of the variables it reads.
+ */
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map(
+      (message) => `${e.property}=${JSON.stringify(e.value ?? null)}: ${message}`,
+    ),
+  );
+}
+
+export function loadConfig<T extends object>(
+  cls: new () => T,
+  env: Record<string, string | undefined> = process.env,
+): T {
+  const defined = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const config = plainToInstance(cls, defined, {
+    enableImplicitConversion: true,
+    exposeDefaultValues: true,
+  });
+  const errors = validateSync(config, { whitelist: true, forbidUnknownValues: true });
+  if (errors.length) throw new ConfigError(describe(errors));
+  return config;
+}
