@@ -126,29 +126,27 @@ function prepareInsert(doc: unknown): Document {
   return { _id, ...rest };
 }
 
-export async function insert(cmd: Document, ctx: CommandContext): Promise<Document> {
-  const name = requireString(cmd.insert, 'collection name');
-  const docs = cmd.documents;
-  if (!Array.isArray(docs)) throw new MongoError(ErrorCode.BadValue, 'documents must be an array');
+/**
+ * Runs a write command's statements in order. A failed statement becomes a writeError (an
+ * ordered command stops there); inside a transaction any error aborts it and fails the whole
+ * command, with its labels, as MongoDB does.
+ */
+async function eachStatement(
+  ctx: CommandContext,
+  cmd: Document,
+  field: 'documents' | 'updates' | 'deletes',
+  run: (statement: unknown, index: number) => void | Promise<void>,
+): Promise<Document[]> {
+  const statements = cmd[field];
+  if (!Array.isArray(statements)) {
+    throw new MongoError(ErrorCode.BadValue, `${field} must be an array`);
+  }
   const ordered = cmd.ordered !== false;
-  const coll = collectionFor(ctx, name, true) as Collection;
-  const writer = writerFor(ctx);
   const writeErrors: Document[] = [];
-  let n = 0;
-  for (let i = 0; i < docs.length; i++) {
+  for (let i = 0; i < statements.length; i++) {
     try {
-      const doc = prepareInsert(docs[i]);
-      for (
-        let h = holderOf(ctx, coll, [valueKey(doc._id)]);
-        h;
-        h = holderOf(ctx, coll, [valueKey(doc._id)])
-      ) {
-        await h.done;
-      }
-      writer.insert(coll, doc);
-      n++;
+      await run(statements[i], i);
     } catch (e) {
-      // In a transaction any error aborts it and fails the command (with its labels).
       if (ctx.txn) {
         ctx.txn.abort('write error');
         throw e;
@@ -157,9 +155,28 @@ export async function insert(cmd: Document, ctx: CommandContext): Promise<Docume
       if (ordered) break;
     }
   }
-  const reply: Document = { n, ok: 1 };
+  return writeErrors;
+}
+
+function writeReply(counts: Document, writeErrors: Document[]): Document {
+  const reply: Document = { ...counts, ok: 1 };
   if (writeErrors.length) reply.writeErrors = writeErrors;
   return reply;
+}
+
+export async function insert(cmd: Document, ctx: CommandContext): Promise<Document> {
+  const name = requireString(cmd.insert, 'collection name');
+  const coll = collectionFor(ctx, name, true) as Collection;
+  const writer = writerFor(ctx);
+  let n = 0;
+  const writeErrors = await eachStatement(ctx, cmd, 'documents', async (raw) => {
+    const doc = prepareInsert(raw);
+    const idKey = valueKey(doc._id);
+    for (let h = holderOf(ctx, coll, [idKey]); h; h = holderOf(ctx, coll, [idKey])) await h.done;
+    writer.insert(coll, doc);
+    n++;
+  });
+  return writeReply({ n }, writeErrors);
 }
 
 // ---- find / getMore / killCursors -------------------------------------------------------------
@@ -360,84 +377,47 @@ function upsertDocument(stmt: UpdateStatement): Document {
 
 export async function update(cmd: Document, ctx: CommandContext): Promise<Document> {
   const name = requireString(cmd.update, 'collection name');
-  const updates = cmd.updates;
-  if (!Array.isArray(updates)) throw new MongoError(ErrorCode.BadValue, 'updates must be an array');
-  const ordered = cmd.ordered !== false;
   const coll = collectionFor(ctx, name, true) as Collection;
   let n = 0;
   let nModified = 0;
   const upserted: Document[] = [];
-  const writeErrors: Document[] = [];
-  for (let i = 0; i < updates.length; i++) {
-    try {
-      const res = await runUpdate(ctx, coll, parseStatement(updates[i]), false);
-      n += res.n;
-      nModified += res.nModified;
-      if (res.upsertedId !== undefined) upserted.push({ index: i, _id: res.upsertedId });
-    } catch (e) {
-      // In a transaction any error aborts it and fails the command (with its labels).
-      if (ctx.txn) {
-        ctx.txn.abort('write error');
-        throw e;
-      }
-      writeErrors.push(asMongoError(e).toWriteError(i));
-      if (ordered) break;
-    }
-  }
-  const reply: Document = { n, nModified, ok: 1 };
-  if (upserted.length) reply.upserted = upserted;
-  if (writeErrors.length) reply.writeErrors = writeErrors;
-  return reply;
+  const writeErrors = await eachStatement(ctx, cmd, 'updates', async (raw, index) => {
+    const res = await runUpdate(ctx, coll, parseStatement(raw), false);
+    n += res.n;
+    nModified += res.nModified;
+    if (res.upsertedId !== undefined) upserted.push({ index, _id: res.upsertedId });
+  });
+  return writeReply(upserted.length ? { n, nModified, upserted } : { n, nModified }, writeErrors);
 }
 
 // ---- delete ---------------------------------------------------------------------------------
 
 export async function del(cmd: Document, ctx: CommandContext): Promise<Document> {
   const name = requireString(cmd.delete, 'collection name');
-  const deletes = cmd.deletes;
-  if (!Array.isArray(deletes)) throw new MongoError(ErrorCode.BadValue, 'deletes must be an array');
-  const ordered = cmd.ordered !== false;
   const coll = collectionFor(ctx, name, false);
   const writer = writerFor(ctx);
   let n = 0;
-  const writeErrors: Document[] = [];
-  for (let i = 0; i < deletes.length; i++) {
-    try {
-      const stmt = deletes[i];
-      if (!isPlainDocument(stmt))
-        throw new MongoError(ErrorCode.BadValue, 'delete statement must be an object');
-      const limit = asNumber(stmt.limit, 'limit', 0);
-      if (limit !== 0 && limit !== 1) {
-        throw new MongoError(
-          ErrorCode.BadValue,
-          'The limit field in delete objects must be 0 or 1',
-        );
-      }
-      if (!coll) continue;
-      const filter = optionalDoc(stmt.q, 'q') ?? {};
-      for (;;) {
-        const matched = matchUnlocked(ctx, coll, { filter, limit });
-        if (matched.wait) {
-          await matched.wait;
-          continue;
-        }
+  const writeErrors = await eachStatement(ctx, cmd, 'deletes', async (stmt) => {
+    if (!isPlainDocument(stmt)) {
+      throw new MongoError(ErrorCode.BadValue, 'delete statement must be an object');
+    }
+    const limit = asNumber(stmt.limit, 'limit', 0);
+    if (limit !== 0 && limit !== 1) {
+      throw new MongoError(ErrorCode.BadValue, 'The limit field in delete objects must be 0 or 1');
+    }
+    if (!coll) return;
+    const filter = optionalDoc(stmt.q, 'q') ?? {};
+    for (;;) {
+      const matched = matchUnlocked(ctx, coll, { filter, limit });
+      if (!matched.wait) {
         for (const m of matched.matches) writer.remove(coll, m.idKey);
         n += matched.matches.length;
-        break;
+        return;
       }
-    } catch (e) {
-      // In a transaction any error aborts it and fails the command (with its labels).
-      if (ctx.txn) {
-        ctx.txn.abort('write error');
-        throw e;
-      }
-      writeErrors.push(asMongoError(e).toWriteError(i));
-      if (ordered) break;
+      await matched.wait;
     }
-  }
-  const reply: Document = { n, ok: 1 };
-  if (writeErrors.length) reply.writeErrors = writeErrors;
-  return reply;
+  });
+  return writeReply({ n }, writeErrors);
 }
 
 // ---- findAndModify --------------------------------------------------------------------------
