@@ -110,7 +110,7 @@ export function findMatches(
     return true;
   };
   if (txn) {
-    for (const [idKey, doc] of txn.scan(coll)) consider(idKey, doc);
+    scanInTransaction(coll, filter, shape.sort, txn, consider);
   } else if (textIds) {
     for (const idKey of textIds) consider(idKey, coll.get(idKey));
   } else {
@@ -134,6 +134,35 @@ export function findMatches(
   }
   const end = limit > 0 ? skip + limit : undefined;
   return skip || end !== undefined ? out.slice(skip, end) : out;
+}
+
+/**
+ * A transaction reads its snapshot. The committed indexes find the documents unchanged since
+ * the snapshot; documents changed after it (kept in history) and the transaction's own writes
+ * are added, and each candidate is read at the snapshot's version.
+ */
+function scanInTransaction(
+  coll: Collection,
+  filter: Document,
+  sort: Document | undefined,
+  txn: Transaction,
+  consider: (idKey: string, doc: Document | undefined) => boolean,
+): void {
+  const p = plan(coll, filter, sort);
+  if (!p.scan) {
+    for (const [idKey, doc] of txn.scan(coll)) consider(idKey, doc);
+    return;
+  }
+  const seen = new Set<string>();
+  const visit = (idKey: string): boolean => {
+    if (seen.has(idKey)) return true;
+    seen.add(idKey);
+    consider(idKey, txn.read(coll, idKey) ?? undefined);
+    return true;
+  };
+  p.scan(visit);
+  for (const idKey of coll.history.keys()) visit(idKey);
+  for (const idKey of txn.writes.get(coll)?.keys() ?? []) visit(idKey);
 }
 
 /**
