@@ -3,6 +3,35 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+/**
+ * Which projects may import which: apps use libs, libs use libs and utils, nothing uses an
+ * app, and each service's scope sees only itself and the shared scope. Test files (specs,
+ * e2e tests, benchmarks) may also use the test harness (`type:testing`).
+ */
+function boundaries(testFiles) {
+  const withTesting = (tags) => (testFiles ? [...tags, 'type:testing'] : tags);
+  return {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: [
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: withTesting(['type:lib', 'type:util']) },
+      { sourceTag: 'type:lib', onlyDependOnLibsWithTags: withTesting(['type:lib', 'type:util']) },
+      { sourceTag: 'type:util', onlyDependOnLibsWithTags: withTesting(['type:util']) },
+      {
+        sourceTag: 'type:testing',
+        onlyDependOnLibsWithTags: ['type:lib', 'type:util', 'type:testing'],
+      },
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+      ...['gateway', 'users', 'initiatives', 'matching', 'donations'].map((scope) => ({
+        sourceTag: `scope:${scope}`,
+        onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'],
+      })),
+    ],
+  };
+}
+
+const TEST_FILES = ['**/*.spec.ts', '**/test/**/*.ts', '**/bench/**/*.ts'];
+
 export default tseslint.config(
   {
     ignores: [
@@ -32,44 +61,12 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:lib', 'type:util', 'type:testing'],
-            },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:util'] },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:lib', 'type:util', 'type:testing'],
-            },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            {
-              sourceTag: 'scope:gateway',
-              onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'],
-            },
-            { sourceTag: 'scope:users', onlyDependOnLibsWithTags: ['scope:users', 'scope:shared'] },
-            {
-              sourceTag: 'scope:initiatives',
-              onlyDependOnLibsWithTags: ['scope:initiatives', 'scope:shared'],
-            },
-            {
-              sourceTag: 'scope:matching',
-              onlyDependOnLibsWithTags: ['scope:matching', 'scope:shared'],
-            },
-            {
-              sourceTag: 'scope:donations',
-              onlyDependOnLibsWithTags: ['scope:donations', 'scope:shared'],
-            },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaries(false)],
     },
+  },
+  {
+    files: TEST_FILES,
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries(true)] },
   },
   prettier,
 );

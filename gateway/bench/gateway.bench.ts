@@ -13,7 +13,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { startEmbeddedMongo } from '@spilno/embedded-mongo';
 import { freePort, startNatsServer } from '@spilno/testing';
-import { measureRpcLatency } from '../../libs/messaging/bench/rpc-latency';
+import { measureRpcLatency } from './rpc-latency';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -69,7 +69,7 @@ const fmt = (n: number, d = 0) =>
 async function main(): Promise<void> {
   const hardStop = setTimeout(() => {
     process.stderr.write('bench: hard time limit reached\n');
-    shutdown().finally(() => process.exit(0));
+    void shutdown().finally(() => process.exit(0));
   }, 240_000);
   hardStop.unref();
 
@@ -156,6 +156,6 @@ main().then(
   () => process.exit(0),
   (e: unknown) => {
     console.error('bench failed:', e);
-    shutdown().finally(() => process.exit(1));
+    void shutdown().finally(() => process.exit(1));
   },
 );

@@ -8,7 +8,7 @@ import { Controller, INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload, Transport } from '@nestjs/microservices';
 import { connect, NatsConnection } from 'nats';
-import { RpcClient } from '../src/rpc-client';
+import { RpcClient } from '@spilno/messaging';
 
 const RAW_SUBJECT = 'bench.raw.echo.v1';
 const NEST_FORMAT_SUBJECT = 'bench.nestformat.echo.v1';

@@ -1,6 +1,6 @@
 /**
- * Payloads are validated again on receipt (a service trusts no caller, not even the gateway):
- * strict class-validator options, explicit because defaults differ by version
+ * The one validation pipe, for HTTP bodies at the gateway and for payloads again on receipt
+ * in services (a service trusts no caller, not even the gateway): strict class-validator options, explicit because defaults differ by version
  * (CVE-2019-18413). Failures become `DomainError(validation)` with one entry per field.
  */
 import { ValidationError, ValidationPipe } from '@nestjs/common';
@@ -14,7 +14,7 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
   });
 }
 
-export function rpcValidationPipe(): ValidationPipe {
+export function strictValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,

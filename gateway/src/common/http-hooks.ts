@@ -1,0 +1,78 @@
+/**
+ * Fastify hooks that run for every request, matched route or not, before Nest sees it:
+ * the request id header, the per-IP rate limit, the content-type rule, and the request log and
+ * metrics. Failures thrown here reach the problem details filter like any other error.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { DomainError, ErrorCode, REQUEST_ID_HEADER } from '@spilno/contracts';
+import type { Logger } from '@spilno/config';
+import { GatewayMetrics, UNMATCHED_ROUTE } from '../metrics/gateway-metrics';
+import { TokenBucketLimiter } from './rate-limiter';
+import { pathOf } from './http-path';
+
+export interface HttpHooksOptions {
+  limiter: TokenBucketLimiter;
+  metrics: GatewayMetrics;
+  logger: Logger;
+}
+
+/** Probes and scrapers call these often and from one address; they are never limited. */
+export function isRateLimitExempt(path: string): boolean {
+  return path.startsWith('/health/') || path === '/metrics';
+}
+
+export function registerHttpHooks(fastify: FastifyInstance, options: HttpHooksOptions): void {
+  const { limiter, metrics, logger } = options;
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    if (!isRateLimitExempt(pathOf(request.url))) {
+      const decision = limiter.take(request.ip);
+      if (!decision.allowed) {
+        throw new DomainError(
+          ErrorCode.RateLimited,
+          'too many requests from this address; slow down',
+          undefined,
+          decision.retryAfterSeconds,
+        );
+      }
+    }
+    if (hasBody(request) && !isJson(request.headers['content-type'])) {
+      throw new DomainError(
+        ErrorCode.UnsupportedMediaType,
+        'send the body as application/json (UTF-8)',
+      );
+    }
+  });
+
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+    const seconds = reply.elapsedTime / 1000;
+    metrics.observeHttp(request.method, route, reply.statusCode, seconds);
+    // Never the URL's query, headers or body: they may carry tokens or personal data.
+    logger[reply.statusCode >= 500 ? 'warn' : 'info'](
+      {
+        reqId: request.id,
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request',
+    );
+  });
+}
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  if (length !== undefined) return length !== '0';
+  return request.headers['transfer-encoding'] !== undefined;
+}
+
+function isJson(contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  const [mediaType, ...parameters] = contentType.split(';').map((p) => p.trim().toLowerCase());
+  if (mediaType !== 'application/json') return false;
+  const charset = parameters.find((p) => p.startsWith('charset='));
+  return charset === undefined || charset.replace(/"/g, '') === 'charset=utf-8';
+}

@@ -1,0 +1,126 @@
+/**
+ * The OpenAPI document at /api/docs-json and Swagger UI at /api/docs.
+ *
+ * @nestjs/swagger serves the UI's files through @fastify/static, which this workspace does not
+ * install (and loading it when missing exits the process). The UI is a handful of files from
+ * swagger-ui-dist (a dependency of @nestjs/swagger), so they are served here from an explicit
+ * list, read once, with no network needed.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { PROBLEM_CONTENT_TYPE, ProblemDto } from '../common/problem';
+import type { FastifyInstance } from 'fastify';
+
+export const DOCS_PATH = '/api/docs';
+export const DOCS_JSON_PATH = '/api/docs-json';
+
+const UI_FILES: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
+  'swagger-ui-standalone-preset.js': 'application/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+  'favicon-16x16.png': 'image/png',
+};
+
+const INITIALIZER = `window.onload = () => {
+  window.ui = SwaggerUIBundle({
+    url: '${DOCS_JSON_PATH}',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    persistAuthorization: true,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    layout: 'StandaloneLayout',
+  });
+};
+`;
+
+const PAGE = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>Spilno API</title>
+    <link rel="stylesheet" href="${DOCS_PATH}/swagger-ui.css" />
+    <link rel="icon" type="image/png" href="${DOCS_PATH}/favicon-32x32.png" sizes="32x32" />
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="${DOCS_PATH}/swagger-ui-bundle.js"></script>
+    <script src="${DOCS_PATH}/swagger-ui-standalone-preset.js"></script>
+    <script src="${DOCS_PATH}/swagger-initializer.js"></script>
+  </body>
+</html>
+`;
+
+/** Answers any route may give, whatever it does. */
+const PROBLEMS_ON_EVERY_ROUTE: [number, string][] = [
+  [429, 'Rate limited; `Retry-After` says when to try again'],
+  [500, 'A bug; the problem carries an `errorId` to quote'],
+  [503, 'A dependency is down or slow; `Retry-After` set'],
+];
+
+export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const problem = {
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } },
+  };
+  const config = new DocumentBuilder()
+    .setTitle('Spilno API')
+    .setDescription(
+      'Co-production volunteer marketplace. Errors are RFC 9457 problem details ' +
+        '(application/problem+json); every response carries X-Request-Id.',
+    )
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addGlobalResponse(
+      ...PROBLEMS_ON_EVERY_ROUTE.map(([status, description]) => ({
+        status,
+        description,
+        ...problem,
+      })),
+    )
+    .build();
+  return SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] });
+}
+
+export function setupDocs(app: NestFastifyApplication): void {
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup(DOCS_PATH, app, document, {
+    ui: false,
+    raw: ['json'],
+    jsonDocumentUrl: DOCS_JSON_PATH,
+  });
+  serveSwaggerUi(app.getHttpAdapter().getInstance());
+}
+
+function serveSwaggerUi(fastify: FastifyInstance): void {
+  const assetsDir = path.dirname(
+    require.resolve('swagger-ui-dist/package.json', {
+      paths: [path.dirname(require.resolve('@nestjs/swagger'))],
+    }),
+  );
+  const cache = new Map<string, Promise<Buffer>>();
+  const load = (file: string) => {
+    let content = cache.get(file);
+    if (!content) {
+      content = readFile(path.join(assetsDir, file));
+      cache.set(file, content);
+    }
+    return content;
+  };
+
+  fastify.get(DOCS_PATH, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(PAGE),
+  );
+  fastify.get(`${DOCS_PATH}/swagger-initializer.js`, async (_request, reply) =>
+    reply.type('application/javascript; charset=utf-8').send(INITIALIZER),
+  );
+  for (const [file, type] of Object.entries(UI_FILES)) {
+    fastify.get(`${DOCS_PATH}/${file}`, async (_request, reply) =>
+      reply
+        .type(type)
+        .header('Cache-Control', 'public, max-age=86400')
+        .send(await load(file)),
+    );
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Prometheus metrics of one gateway instance, in a registry of its own (not prom-client's
+ * global one), so several apps in one process (tests, the benchmark) do not collide.
+ * Labels are bounded: the route pattern, never the raw URL; NATS subjects are constants.
+ */
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { RpcOutcome } from '@spilno/messaging';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** Route label of requests that matched no route, so scanners cannot grow the label set. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+export class GatewayMetrics {
+  readonly registry = new Registry();
+
+  private readonly httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly natsDuration = new Histogram({
+    name: 'nats_request_duration_seconds',
+    help: 'NATS request/reply latency by subject and outcome (ok, error, timeout, unavailable)',
+    labelNames: ['subject', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  observeHttp(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) };
+    this.httpRequests.inc(labels);
+    this.httpDuration.observe(labels, seconds);
+  }
+
+  readonly observeRpc = (subject: string, seconds: number, outcome: RpcOutcome): void => {
+    this.natsDuration.observe({ subject, outcome }, seconds);
+  };
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Two global guards, in this order: `AuthenticationGuard` turns `Authorization: Bearer` into a
+ * principal (or none: anonymous), `PoliciesGuard` checks the route's `@Policy`. Both leave what
+ * they learned on the request for `@CurrentPrincipal()` and later handlers.
+ */
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { DomainError, ErrorCode, Principal } from '@spilno/contracts';
+import { AppAbility, defineAbilityFor } from './ability';
+import { AccessTokenVerifier } from './jwt';
+import { POLICY_KEY, PolicyCheck } from './policy';
+
+/** What the guards add to the HTTP request object. */
+export interface AuthenticatedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  principal?: Principal | null;
+  ability?: AppAbility;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+
+@Injectable()
+export class AuthenticationGuard implements CanActivate {
+  constructor(private readonly verifier: AccessTokenVerifier) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    if (header === undefined) {
+      request.principal = null;
+      return true;
+    }
+    // A token that is sent but bad is an error even on public routes: the client must refresh
+    // it, not silently be treated as anonymous.
+    const match = typeof header === 'string' ? BEARER.exec(header) : null;
+    if (!match?.[1]) {
+      throw new DomainError(ErrorCode.Unauthenticated, 'expected "Authorization: Bearer <token>"');
+    }
+    request.principal = await this.verifier.verify(match[1]);
+    return true;
+  }
+}
+
+@Injectable()
+export class PoliciesGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const checks = this.reflector.getAllAndOverride<PolicyCheck[] | undefined>(POLICY_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!checks?.length) {
+      throw new DomainError(ErrorCode.Forbidden, 'this route declares no access policy');
+    }
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const principal = request.principal ?? null;
+    const ability = defineAbilityFor(principal);
+    request.ability = ability;
+    if (checks.every((check) => check(ability, principal))) return true;
+    if (!principal) throw new DomainError(ErrorCode.Unauthenticated, 'sign in to do this');
+    throw new DomainError(ErrorCode.Forbidden, 'you are not allowed to do this');
+  }
+}
+
+/** The verified principal of the request, or null for an anonymous caller. */
+export const CurrentPrincipal = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Principal | null =>
+    context.switchToHttp().getRequest<AuthenticatedRequest>().principal ?? null,
+);

@@ -1,0 +1,4 @@
+import { describeServiceBasics } from '@spilno/service-testing';
+import { AppModule } from '../src/app.module';
+
+describeServiceBasics('initiatives', AppModule);

@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { HealthModule } from '@spilno/messaging';
+import { version } from '../../package.json';
+
+/** Answers `HEALTH_SUBJECTS.matching`; the gateway's readiness check asks it. */
+@Module({
+  imports: [HealthModule.forService('matching', { version })],
+})
+export class MatchingHealthModule {}
