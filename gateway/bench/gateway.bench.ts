@@ -11,7 +11,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { startEmbeddedMongo } from '@spilno/embedded-mongo';
 import { freePort, startNatsServer } from '@spilno/testing';
 import { measureRpcLatency } from './rpc-latency';
 
@@ -20,12 +19,20 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 50;
 const children: ChildProcess[] = [];
 
-function start(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, script)], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+function start(script: string, env: Record<string, string>, args: string[] = []): ChildProcess {
+  // BENCH_CPU_PROF=DIR writes a V8 CPU profile of each server process there, for analysis.
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '-r', '@swc-node/register', path.join(ROOT, script), ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   children.push(child);
   return child;
 }
@@ -74,18 +81,29 @@ async function main(): Promise<void> {
   hardStop.unref();
 
   const nats = await startNatsServer();
-  const mongo = await startEmbeddedMongo({ port: 0 });
+  // The embedded MongoDB runs in its own process too: autocannon saturates this one.
+  const mongoPort = await freePort();
+  const mongoProcess = start('libs/embedded-mongo/src/cli.ts', {}, [
+    '--port',
+    String(mongoPort),
+    '--quiet',
+  ]);
+  await new Promise<void>((resolve, reject) => {
+    mongoProcess.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('mongodb://')) resolve();
+    });
+    mongoProcess.once('exit', (code) => reject(new Error(`embedded MongoDB exited with ${code}`)));
+  });
   const gatewayPort = await freePort();
   const barePort = await freePort();
   const shutdownAll = async () => {
     await shutdown();
-    await mongo.stop();
     await nats.stop();
   };
   try {
     start('services/users/src/main.ts', {
       NATS_URL: nats.url,
-      MONGODB_URI: mongo.uri.replace('/?', '/users?'),
+      MONGODB_URI: `mongodb://127.0.0.1:${mongoPort}/users?directConnection=true`,
     });
     start('gateway/src/main.ts', {
       NATS_URL: nats.url,

@@ -21,11 +21,18 @@ export interface HealthOptions {
 /** Longer than a healthy ping on a loaded machine, well under any caller's RPC timeout. */
 export const MONGO_PING_TIMEOUT_MS = 1000;
 
+/**
+ * A ping answers for this long: health is asked often (readiness probes, load balancers), and
+ * one ping per second tells as much as one per request without a database round trip each.
+ */
+export const MONGO_PING_MAX_AGE_MS = 1000;
+
 const CONNECTED = 1;
 
 @Injectable()
 export class HealthService {
   private readonly startedAt = Date.now();
+  private lastPing: { at: number; result: Promise<DependencyHealth> } | null = null;
 
   constructor(
     @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
@@ -34,7 +41,7 @@ export class HealthService {
   ) {}
 
   async check(): Promise<ServiceHealth> {
-    const mongo = await this.pingMongo();
+    const mongo = await this.recentPing();
     return {
       service: this.options.service,
       status: mongo.ok ? 'ok' : 'degraded',
@@ -42,6 +49,15 @@ export class HealthService {
       uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000),
       dependencies: [mongo],
     };
+  }
+
+  /** The last ping if it is fresh (or still running), else a new one; callers share it. */
+  private recentPing(): Promise<DependencyHealth> {
+    const now = Date.now();
+    if (!this.lastPing || now - this.lastPing.at > MONGO_PING_MAX_AGE_MS) {
+      this.lastPing = { at: now, result: this.pingMongo() };
+    }
+    return this.lastPing.result;
   }
 
   private async pingMongo(): Promise<DependencyHealth> {
