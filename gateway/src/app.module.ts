@@ -11,6 +11,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AccessTokenVerifier, AuthenticationGuard, PoliciesGuard } from '@spilno/auth';
 import type { Logger } from '@spilno/config';
 import { RpcClient } from '@spilno/messaging';
+import { AuthModule } from './auth/auth.module';
 import { LOGGER } from './common/tokens';
 import { GatewayConfig } from './config/gateway.config';
 import { HealthController } from './health/health.controller';
@@ -67,7 +68,7 @@ export class AppModule {
   static register(deps: GatewayDependencies, features: Type[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [GatewayCoreModule.register(deps), ...features],
+      imports: [GatewayCoreModule.register(deps), AuthModule, ...features],
       controllers: [HealthController, MetricsController],
       providers: [
         HealthService,

@@ -7,6 +7,11 @@ import { ServiceName } from './events';
 export const Subjects = {
   users: {
     health: 'users.health.check.v1',
+    register: 'users.account.register.v1',
+    login: 'users.auth.login.v1',
+    refresh: 'users.auth.refresh.v1',
+    logout: 'users.auth.logout.v1',
+    profileGet: 'users.profile.get.v1',
   },
   initiatives: {
     health: 'initiatives.health.check.v1',
@@ -16,6 +21,13 @@ export const Subjects = {
   },
   donations: {
     health: 'donations.health.check.v1',
+  },
+} as const;
+
+/** Event subjects (JetStream, through each service's outbox). */
+export const EventSubjects = {
+  users: {
+    userRegistered: 'evt.users.user.registered.v1',
   },
 } as const;
 

@@ -21,6 +21,10 @@ import {
 import { startNatsServer, stopTestMongo, testMongo, TestNatsServer } from '@spilno/testing';
 import { AppModule } from '../src/app.module';
 
+// The shared suites start the service with the common config; the users service reads its
+// JWT settings from the environment then, as its main.ts does.
+process.env.JWT_SECRET ??= 'users-service-tests-secret-at-least-32-chars';
+
 const meta = { requestId: 'platform-e2e', principal: null };
 
 // A subject that exists only in this test, to hold a request in flight during a stop.

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import { AccountView, EventSubjects, Locale, UserRegisteredEvent } from '@spilno/contracts';
+import { newEvent, Outbox, withTransaction } from '@spilno/messaging';
+import { AccountsError, AccountsErrorCode } from './accounts.errors';
+import { AccountsRepository } from './accounts.repository';
+import { PasswordHasher } from './password-hasher';
+import { PasswordPolicy } from './password-policy';
+import { User } from './schemas/user.schema';
+
+export interface Registration {
+  email: string;
+  password: string;
+  displayName: string;
+  locale?: Locale;
+}
+
+/** Emails compare case-insensitively and without surrounding blanks. */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function toAccountView(user: User): AccountView {
+  return {
+    id: user._id.toHexString(),
+    email: user.email,
+    displayName: user.displayName,
+    locale: user.locale,
+    roles: [...user.roles],
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+@Injectable()
+export class AccountsService {
+  private readonly outbox: Outbox;
+
+  constructor(
+    private readonly accounts: AccountsRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
+    @InjectConnection() private readonly connection: Connection,
+  ) {
+    this.outbox = new Outbox(connection);
+  }
+
+  /** Creates the account and, in the same transaction, its `user.registered` event. */
+  async register(registration: Registration): Promise<User> {
+    const email = normaliseEmail(registration.email);
+    if (!this.policy.accepts(registration.password, email)) {
+      throw new AccountsError(AccountsErrorCode.WeakPassword);
+    }
+    // Cheap check first, so a taken email costs no hashing; the unique index decides races.
+    if (await this.accounts.findByEmail(email)) {
+      throw new AccountsError(AccountsErrorCode.EmailTaken);
+    }
+    const passwordHash = await this.hasher.hash(registration.password);
+    const user = await withTransaction(this.connection, async (session) => {
+      const created = await this.accounts.insert(
+        {
+          email,
+          passwordHash,
+          displayName: registration.displayName.trim(),
+          locale: registration.locale ?? 'uk',
+          roles: ['citizen'],
+        },
+        session,
+      );
+      // Thrown, not returned: the failed insert has aborted the transaction.
+      if (!created) throw new AccountsError(AccountsErrorCode.EmailTaken);
+      const data: UserRegisteredEvent = {
+        userId: created._id.toHexString(),
+        displayName: created.displayName,
+        locale: created.locale,
+        registeredAt: created.createdAt.toISOString(),
+      };
+      await this.outbox.add(newEvent(EventSubjects.users.userRegistered, 'users', data), session);
+      return created;
+    });
+    return user;
+  }
+
+  /**
+   * The account these credentials open, or null. The same work whether or not the email has an
+   * account, so neither the answer nor its timing tells which.
+   */
+  async verifyCredentials(email: string, password: string): Promise<User | null> {
+    const user = await this.accounts.findByEmail(normaliseEmail(email));
+    if (!user) return this.hasher.verifyAgainstDummy(password).then(() => null);
+    return (await this.hasher.verify(user.passwordHash, password)) ? user : null;
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.accounts.findById(id);
+  }
+
+  async profile(userId: string): Promise<AccountView> {
+    const user = await this.accounts.findById(userId);
+    if (!user) throw new AccountsError(AccountsErrorCode.AccountNotFound);
+    return toAccountView(user);
+  }
+}
