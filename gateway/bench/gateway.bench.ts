@@ -17,6 +17,8 @@ import { measureRpcLatency } from './rpc-latency';
 const ROOT = path.join(__dirname, '..', '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 50;
+// Tokens are issued by users and verified by the gateway: both need the same secret.
+const BENCH_JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 const children: ChildProcess[] = [];
 
 function start(script: string, env: Record<string, string>, args: string[] = []): ChildProcess {
@@ -103,13 +105,14 @@ async function main(): Promise<void> {
   try {
     start('services/users/src/main.ts', {
       NATS_URL: nats.url,
+      JWT_SECRET: BENCH_JWT_SECRET,
       MONGODB_URI: `mongodb://127.0.0.1:${mongoPort}/users?directConnection=true`,
     });
     start('gateway/src/main.ts', {
       NATS_URL: nats.url,
       PORT: String(gatewayPort),
       HOST: '127.0.0.1',
-      JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123456789',
+      JWT_SECRET: BENCH_JWT_SECRET,
       RATE_LIMIT_PER_MINUTE: '1000000',
       RATE_LIMIT_BURST: '1000000',
     });

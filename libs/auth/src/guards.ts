@@ -55,12 +55,19 @@ export class PoliciesGuard implements CanActivate {
     }
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = request.principal ?? null;
-    const ability = defineAbilityFor(principal);
+    const ability = principal ? defineAbilityFor(principal) : anonymousAbility();
     request.ability = ability;
     if (checks.every((check) => check(ability, principal))) return true;
     if (!principal) throw new DomainError(ErrorCode.Unauthenticated, 'sign in to do this');
     throw new DomainError(ErrorCode.Forbidden, 'you are not allowed to do this');
   }
+}
+
+let anonymous: AppAbility | undefined;
+
+/** An anonymous caller's rules never change: built once, not on every public request. */
+function anonymousAbility(): AppAbility {
+  return (anonymous ??= defineAbilityFor(null));
 }
 
 /** The verified principal of the request, or null for an anonymous caller. */

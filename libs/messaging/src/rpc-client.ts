@@ -5,8 +5,14 @@
  * slow or unsubscribed becomes `DomainError(unavailable)` within the timeout, never a hang.
  */
 import { randomUUID } from 'node:crypto';
-import { connect, headers as natsHeaders, ErrorCode as NatsErrorCode, NatsConnection } from 'nats';
-import type { NatsError } from 'nats';
+import {
+  connect,
+  createInbox,
+  headers as natsHeaders,
+  ErrorCode as NatsErrorCode,
+  NatsConnection,
+} from 'nats';
+import type { Msg, NatsError, Subscription } from 'nats';
 import {
   DomainError,
   ErrorCode,
@@ -14,7 +20,7 @@ import {
   RequestMeta,
   isRpcErrorPayload,
 } from '@spilno/contracts';
-import { natsConnectionOptions } from './nats-options';
+import { coalesceWrites, natsConnectionOptions } from './nats-options';
 
 export interface RpcCallOptions {
   meta: RequestMeta;
@@ -41,16 +47,100 @@ export class RemoteError extends DomainError {
   }
 }
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+/** A failed request before any answer: carries the nats.js error code the caller maps. */
+class RequestFailure extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+interface PendingRequest {
+  resolve: (msg: Msg) => void;
+  reject: (e: RequestFailure) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Replies arrive on one wildcard inbox subscription, matched by the last token, as nats.js's
+ * own request mux does; but without its per-request cost (nats.js creates, with a stack
+ * trace, a "cancelled" error for every request it completes, even a successful one).
+ */
+class ReplyMux {
+  private readonly prefix = `${createInbox()}.`;
+  private readonly pending = new Map<string, PendingRequest>();
+  private subscription: Subscription | null = null;
+  private next = 0;
+
+  constructor(private readonly connection: NatsConnection) {}
+
+  request(
+    subject: string,
+    payload: Uint8Array,
+    timeoutMs: number,
+    h: ReturnType<typeof natsHeaders>,
+  ) {
+    this.subscribe();
+    const token = (this.next++).toString(36);
+    return new Promise<Msg>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(token);
+        reject(new RequestFailure(NatsErrorCode.Timeout));
+      }, timeoutMs);
+      this.pending.set(token, { resolve, reject, timer });
+      try {
+        this.connection.publish(subject, payload, { reply: this.prefix + token, headers: h });
+      } catch (e) {
+        this.settle(token)?.reject(
+          new RequestFailure((e as NatsError).code ?? NatsErrorCode.ConnectionClosed),
+        );
+      }
+    });
+  }
+
+  private settle(token: string): PendingRequest | undefined {
+    const request = this.pending.get(token);
+    if (request) {
+      clearTimeout(request.timer);
+      this.pending.delete(token);
+    }
+    return request;
+  }
+
+  private subscribe(): void {
+    if (this.subscription) return;
+    // Throws on a closed connection: the caller's request fails as unavailable.
+    this.subscription = this.connection.subscribe(`${this.prefix}*`, {
+      callback: (err, msg) => {
+        if (err) return this.failAll(err.code ?? NatsErrorCode.ConnectionClosed);
+        const request = this.settle(msg.subject.slice(this.prefix.length));
+        if (!request) return; // late, after its timeout
+        // With headers, the server itself answers 503 when nobody listens on the subject.
+        if (msg.headers?.code === 503)
+          request.reject(new RequestFailure(NatsErrorCode.NoResponders));
+        else request.resolve(msg);
+      },
+    });
+    void this.connection.closed().then(() => this.failAll(NatsErrorCode.ConnectionClosed));
+  }
+
+  private failAll(code: string): void {
+    for (const token of [...this.pending.keys()])
+      this.settle(token)?.reject(new RequestFailure(code));
+  }
+}
 
 export class RpcClient {
   private observer: RpcObserver | null = null;
+  private readonly replies: ReplyMux;
 
   constructor(
     readonly connection: NatsConnection,
     private readonly defaultTimeoutMs = 5000,
-  ) {}
+  ) {
+    this.replies = new ReplyMux(connection);
+  }
 
   static async connect(
     servers: string[],
@@ -58,6 +148,7 @@ export class RpcClient {
     defaultTimeoutMs = 5000,
   ): Promise<RpcClient> {
     const nc = await connect(natsConnectionOptions(servers, name));
+    coalesceWrites(nc);
     return new RpcClient(nc, defaultTimeoutMs);
   }
 
@@ -77,10 +168,9 @@ export class RpcClient {
     const started = performance.now();
     let outcome: RpcOutcome = 'ok';
     try {
-      const reply = await this.connection.request(subject, encoder.encode(JSON.stringify(packet)), {
-        timeout,
-        headers: h,
-      });
+      // UTF-8 like TextEncoder, and several times faster for a small string.
+      const payload = Buffer.from(JSON.stringify(packet));
+      const reply = await this.replies.request(subject, payload, timeout, h);
       const body = JSON.parse(decoder.decode(reply.data)) as { err?: unknown; response?: unknown };
       if (body.err !== undefined && body.err !== null) {
         outcome = 'error';

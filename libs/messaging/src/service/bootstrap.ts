@@ -1,7 +1,7 @@
 /**
  * How every service process starts: a NestJS microservice on core NATS in its service's queue
  * group (replicas share requests), reconnecting forever, with the RPC error filter, the strict
- * validation pipe, per-message logging and a shutdown that lets in-flight requests finish.
+ * validation pipe, per-message logging (in the server) and a shutdown that lets in-flight requests finish.
  */
 import { hostname } from 'node:os';
 import { DynamicModule, INestMicroservice, Module, Type } from '@nestjs/common';
@@ -14,7 +14,6 @@ import { strictValidationPipe } from '../strict-validation.pipe';
 import { DrainingNatsServer } from './draining-nats.server';
 import { InFlightRequests } from './in-flight';
 import { PinoNestLogger } from './nest-logger';
-import { RpcLoggingInterceptor } from './rpc-logging.interceptor';
 import { ServiceContextModule } from './service-context.module';
 
 /** Long enough for a request that started just before the stop to finish its write. */
@@ -64,7 +63,8 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<INes
   });
   app.useGlobalFilters(new RpcErrorFilter(logger));
   app.useGlobalPipes(strictValidationPipe());
-  app.useGlobalInterceptors(new RpcLoggingInterceptor(logger, inFlight));
+  // Per-message logging and in-flight counting happen in DrainingNatsServer (as
+  // RpcLoggingInterceptor does), outside Nest's interceptor chain and its per-message cost.
   await app.listen();
   return app;
 }

@@ -4,16 +4,24 @@
  * up to a grace period, flush their replies, then close. The built-in `gracefulShutdown`
  * option always sleeps the whole grace period, which makes every stop (and every test) slow.
  */
-import { ServerNats } from '@nestjs/microservices';
+import { MessageHandler, NatsContext, ServerNats } from '@nestjs/microservices';
 import type { NatsOptions } from '@nestjs/microservices';
+import { defer, from, mergeMap } from 'rxjs';
 import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from '@spilno/config';
+import { coalesceWrites } from '../nats-options';
 import { InFlightRequests } from './in-flight';
+import { trackMessage } from './rpc-logging.interceptor';
 
 type NatsServerOptions = Required<NatsOptions>['options'];
 
+const MAX_CACHED_ROUTES = 1000;
+
 export class DrainingNatsServer extends ServerNats {
   private readonly ownSubscriptions: Subscription[] = [];
+  /** Route per subscribed subject; Nest re-derives it for every message (JSON.parse, throw). */
+  private readonly routes = new Map<string, string>();
+  private readonly tracked = new WeakMap<MessageHandler, MessageHandler>();
 
   constructor(
     private readonly natsOptions: NatsServerOptions & { queue: string },
@@ -28,6 +36,7 @@ export class DrainingNatsServer extends ServerNats {
   // request from another connection finds no responder.
   override start(callback: (err?: unknown) => void): void {
     const client = this.unwrap<NatsConnection>();
+    coalesceWrites(client);
     this.bindEvents(client);
     client.flush().then(() => callback(), callback);
   }
@@ -44,6 +53,42 @@ export class DrainingNatsServer extends ServerNats {
     }
   }
 
+  // ServerNats asks this for every message with the subject it subscribed (a bounded set):
+  // the base tries JSON.parse on it first, and a plain subject makes that throw each time.
+  protected override getRouteFromPattern(pattern: string): string {
+    let route = this.routes.get(pattern);
+    if (route === undefined) {
+      route = super.getRouteFromPattern(pattern);
+      if (this.routes.size < MAX_CACHED_ROUTES) this.routes.set(pattern, route);
+    }
+    return route;
+  }
+
+  // Every message and event goes through its handler wrapped here: counted in flight until its
+  // answer is out, and logged (subject, request id, outcome, duration) as the interceptor did.
+  override getHandlerByPattern(pattern: string): MessageHandler | null {
+    const handler = super.getHandlerByPattern(pattern);
+    if (!handler) return null;
+    let tracked = this.tracked.get(handler);
+    if (!tracked) {
+      tracked = this.track(handler);
+      this.tracked.set(handler, tracked);
+    }
+    return tracked;
+  }
+
+  private track(handler: MessageHandler): MessageHandler {
+    const tracked = (data: unknown, ctx: NatsContext) =>
+      Promise.resolve(
+        trackMessage(this.log, this.inFlight, ctx.getSubject(), data, ctx, () =>
+          defer(() => from(handler(data, ctx))).pipe(
+            mergeMap((result) => this.transformToObservable(result)),
+          ),
+        ),
+      );
+    return Object.assign(tracked, handler) as MessageHandler;
+  }
+
   override async close(): Promise<void> {
     this.ownSubscriptions.splice(0).forEach((sub) => sub.unsubscribe());
     const pending = this.inFlight.size;
@@ -53,6 +98,9 @@ export class DrainingNatsServer extends ServerNats {
     }
     const connection = this.connectionOrNull();
     if (connection && !connection.isClosed()) {
+      // A message counts as done when its handler's result completes; Nest publishes the
+      // reply on the next tick. Let those replies reach the outbound buffer, then flush.
+      await new Promise((resolve) => setImmediate(resolve));
       await connection.flush().catch(() => undefined);
     }
     await super.close();
