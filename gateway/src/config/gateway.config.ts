@@ -1,6 +1,6 @@
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 import { AuthConfig } from '@spilno/auth';
-import { CommonConfig, ConfigError, loadConfig } from '@spilno/config';
+import { CommonConfig, loadConfigs } from '@spilno/config';
 
 // Every property carries an explicit type: decorator metadata (which the numeric conversion
 // reads) is emitted from annotations, not inferred types.
@@ -51,19 +51,10 @@ export class GatewayConfig extends CommonConfig {
 export function loadGatewayConfig(
   env: Record<string, string | undefined> = process.env,
 ): GatewayConfig {
-  const problems: string[] = [];
-  const attempt = <T>(load: () => T): T | undefined => {
-    try {
-      return load();
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      problems.push(...e.problems);
-      return undefined;
-    }
-  };
-  const gateway = attempt(() => loadConfig(GatewayConfig, env));
-  const auth = attempt(() => loadConfig(AuthConfig, env));
-  if (!gateway || !auth) throw new ConfigError(problems);
+  const [gateway, auth] = loadConfigs<[GatewayConfig, AuthConfig]>(
+    [GatewayConfig, AuthConfig],
+    env,
+  );
   gateway.auth = auth;
   return gateway;
 }

@@ -1,6 +1,6 @@
 import { IsInt, Min } from 'class-validator';
 import { CommonConfig, ServiceConfig } from './common.config';
-import { ConfigError, loadConfig } from './load-config';
+import { ConfigError, loadConfig, loadConfigs } from './load-config';
 
 class PortConfig extends CommonConfig {
   @IsInt()
@@ -34,6 +34,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig(ServiceConfig, {})).toThrow(/MONGODB_URI/);
     expect(loadConfig(ServiceConfig, { MONGODB_URI: 'mongodb://h:1/' }).MONGODB_URI).toBe(
       'mongodb://h:1/',
+    );
+  });
+});
+
+describe('loadConfigs', () => {
+  it('loads several classes from one environment and names the wrong variables of all', () => {
+    const [port, service] = loadConfigs<[PortConfig, ServiceConfig]>([PortConfig, ServiceConfig], {
+      PORT: '81',
+      MONGODB_URI: 'mongodb://h:1/',
+    });
+    expect(port.PORT).toBe(81);
+    expect(service.MONGODB_URI).toBe('mongodb://h:1/');
+    expect(() => loadConfigs([PortConfig, ServiceConfig], { PORT: 'x' })).toThrow(
+      /PORT=[\s\S]*MONGODB_URI/,
     );
   });
 });

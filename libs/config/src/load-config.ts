@@ -36,3 +36,25 @@ export function loadConfig<T extends object>(
   if (errors.length) throw new ConfigError(describe(errors));
   return config;
 }
+
+/**
+ * Several configuration classes read from one environment (a process's own variables plus a
+ * shared group such as the JWT settings); every wrong variable of all of them is named at once.
+ */
+export function loadConfigs<T extends object[]>(
+  classes: { [K in keyof T]: new () => T[K] },
+  env: Record<string, string | undefined> = process.env,
+): T {
+  const problems: string[] = [];
+  const loaded = classes.map((cls) => {
+    try {
+      return loadConfig(cls, env);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems.push(...e.problems);
+      return undefined;
+    }
+  });
+  if (problems.length) throw new ConfigError(problems);
+  return loaded as T;
+}

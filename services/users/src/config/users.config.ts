@@ -1,6 +1,6 @@
 import { IsInt, Max, Min } from 'class-validator';
 import { AuthConfig } from '@spilno/auth';
-import { ConfigError, loadConfig, ServiceConfig } from '@spilno/config';
+import { ServiceConfig, loadConfigs } from '@spilno/config';
 
 // Every property carries an explicit type: decorator metadata (which the numeric conversion
 // reads) is emitted from annotations, not inferred types.
@@ -47,19 +47,7 @@ export class UsersConfig extends ServiceConfig {
 export function loadUsersConfig(
   env: Record<string, string | undefined> = process.env,
 ): UsersConfig {
-  const problems: string[] = [];
-  const attempt = <T>(load: () => T): T | undefined => {
-    try {
-      return load();
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      problems.push(...e.problems);
-      return undefined;
-    }
-  };
-  const users = attempt(() => loadConfig(UsersConfig, env));
-  const auth = attempt(() => loadConfig(AuthConfig, env));
-  if (!users || !auth) throw new ConfigError(problems);
+  const [users, auth] = loadConfigs<[UsersConfig, AuthConfig]>([UsersConfig, AuthConfig], env);
   users.auth = auth;
   return users;
 }
