@@ -24,43 +24,57 @@ export function isRateLimitExempt(path: string): boolean {
 export function registerHttpHooks(fastify: FastifyInstance, options: HttpHooksOptions): void {
   const { limiter, metrics, logger } = options;
 
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: an async hook costs Fastify a promise per request and hook.
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    if (!isRateLimitExempt(pathOf(request.url))) {
-      const decision = limiter.take(request.ip);
-      if (!decision.allowed) {
-        throw new DomainError(
-          ErrorCode.RateLimited,
-          'too many requests from this address; slow down',
-          undefined,
-          decision.retryAfterSeconds,
-        );
-      }
-    }
-    if (hasBody(request) && !isJson(request.headers['content-type'])) {
-      throw new DomainError(
-        ErrorCode.UnsupportedMediaType,
-        'send the body as application/json (UTF-8)',
-      );
-    }
+    done(admissionError(request, limiter));
   });
 
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
     const seconds = reply.elapsedTime / 1000;
     metrics.observeHttp(request.method, route, reply.statusCode, seconds);
     // Never the URL's query, headers or body: they may carry tokens or personal data.
-    logger[reply.statusCode >= 500 ? 'warn' : 'info'](
-      {
-        reqId: request.id,
-        method: request.method,
-        route,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request',
-    );
+    const level = reply.statusCode >= 500 ? 'warn' : 'info';
+    if (logger.isLevelEnabled(level)) {
+      logger[level](
+        {
+          reqId: request.id,
+          method: request.method,
+          route,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+        },
+        'request',
+      );
+    }
+    done();
   });
+}
+
+/** Why the request may not go on (rate limit, content type), or undefined. */
+function admissionError(
+  request: FastifyRequest,
+  limiter: TokenBucketLimiter,
+): DomainError | undefined {
+  if (!isRateLimitExempt(pathOf(request.url))) {
+    const decision = limiter.take(request.ip);
+    if (!decision.allowed) {
+      return new DomainError(
+        ErrorCode.RateLimited,
+        'too many requests from this address; slow down',
+        undefined,
+        decision.retryAfterSeconds,
+      );
+    }
+  }
+  if (hasBody(request) && !isJson(request.headers['content-type'])) {
+    return new DomainError(
+      ErrorCode.UnsupportedMediaType,
+      'send the body as application/json (UTF-8)',
+    );
+  }
+  return undefined;
 }
 
 function hasBody(request: FastifyRequest): boolean {

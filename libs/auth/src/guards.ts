@@ -43,13 +43,13 @@ export class AuthenticationGuard implements CanActivate {
 
 @Injectable()
 export class PoliciesGuard implements CanActivate {
+  /** Routes' policies never change at run time: read once per handler, not per request. */
+  private readonly policies = new WeakMap<object, PolicyCheck[] | undefined>();
+
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const checks = this.reflector.getAllAndOverride<PolicyCheck[] | undefined>(POLICY_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const checks = this.policiesOf(context);
     if (!checks?.length) {
       throw new DomainError(ErrorCode.Forbidden, 'this route declares no access policy');
     }
@@ -60,6 +60,17 @@ export class PoliciesGuard implements CanActivate {
     if (checks.every((check) => check(ability, principal))) return true;
     if (!principal) throw new DomainError(ErrorCode.Unauthenticated, 'sign in to do this');
     throw new DomainError(ErrorCode.Forbidden, 'you are not allowed to do this');
+  }
+
+  private policiesOf(context: ExecutionContext): PolicyCheck[] | undefined {
+    const handler = context.getHandler();
+    if (this.policies.has(handler)) return this.policies.get(handler);
+    const checks = this.reflector.getAllAndOverride<PolicyCheck[] | undefined>(POLICY_KEY, [
+      handler,
+      context.getClass(),
+    ]);
+    this.policies.set(handler, checks);
+    return checks;
   }
 }
 
