@@ -63,3 +63,31 @@ export interface UserRegisteredEvent {
   locale: Locale;
   registeredAt: string;
 }
+
+/**
+ * `evt.users.user.erased.v1`: the person asked to be forgotten. Every service erases or
+ * pseudonymises what it holds about `userId` (aggregates stay, anonymous); the gateway stops
+ * accepting their access tokens.
+ */
+export interface UserErasedEvent {
+  userId: string;
+  erasedAt: string;
+}
+
+/**
+ * `evt.users.user.roles-changed.v1`: roles were granted or revoked. Access tokens issued
+ * before `changedAt` no longer carry the truth: the gateway refuses them (the client refreshes).
+ */
+export interface UserRolesChangedEvent {
+  userId: string;
+  roles: Role[];
+  changedAt: string;
+}
+
+/** `evt.users.membership.added.v1` / `evt.users.membership.removed.v1`. */
+export interface MembershipChangedEvent {
+  organizationId: string;
+  userId: string;
+  role: 'owner' | 'coordinator';
+  changedAt: string;
+}
