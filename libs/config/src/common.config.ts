@@ -31,6 +31,14 @@ export class ServiceConfig extends CommonConfig {
   @IsString()
   @Matches(/^mongodb(\+srv)?:\/\//, { message: 'must be a mongodb:// or mongodb+srv:// URI' })
   MONGODB_URI!: string;
+
+  /**
+   * Replicas of the JetStream event stream this service creates when it is missing: 1 on a
+   * single nats-server (development, tests), 3 on the production cluster (deploy/compose).
+   */
+  @IsInt()
+  @IsIn([1, 3, 5])
+  EVENTS_STREAM_REPLICAS: number = 1;
 }
 
 export function natsServers(url: string): string[] {

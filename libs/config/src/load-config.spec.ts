@@ -36,6 +36,17 @@ describe('loadConfig', () => {
       'mongodb://h:1/',
     );
   });
+
+  it('reads the event stream replicas: 1 by default, 3 on a cluster, nothing else', () => {
+    const uri = { MONGODB_URI: 'mongodb://h:1/' };
+    expect(loadConfig(ServiceConfig, uri).EVENTS_STREAM_REPLICAS).toBe(1);
+    expect(
+      loadConfig(ServiceConfig, { ...uri, EVENTS_STREAM_REPLICAS: '3' }).EVENTS_STREAM_REPLICAS,
+    ).toBe(3);
+    expect(() => loadConfig(ServiceConfig, { ...uri, EVENTS_STREAM_REPLICAS: '2' })).toThrow(
+      /EVENTS_STREAM_REPLICAS/,
+    );
+  });
 });
 
 describe('loadConfigs', () => {
