@@ -49,7 +49,9 @@ async function main(): Promise<void> {
   if (values.help) {
     process.stdout.write(
       'usage: npm start [-- --seed]\n' +
-        'env: NATS_URL, MONGODB_URI, PORT, HOST, JWT_SECRET, LOG_LEVEL, SPILNO_DATA_DIR (all optional)\n',
+        'env: NATS_URL, MONGODB_URI, PORT, HOST, JWT_SECRET, LOG_LEVEL, SPILNO_DATA_DIR (all optional)\n' +
+        // Reach the users service through the children's environment (a copy of this one).
+        'ADMIN_EMAIL and ADMIN_PASSWORD (both or neither): the first admin account\n',
     );
     return;
   }

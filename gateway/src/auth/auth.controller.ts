@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -9,7 +9,6 @@ import {
 } from '@nestjs/swagger';
 import { anyone, authenticated, Policy } from '@spilno/auth';
 import {
-  AccountView,
   AuthSession,
   LoginPayload,
   LogoutPayload,
@@ -21,7 +20,7 @@ import {
 import { RpcClient } from '@spilno/messaging';
 import { ApiProblemResponse } from '../common/problem';
 import { Meta } from '../common/request-meta.decorator';
-import { AccountDto, AuthSessionDto, LoginDto, RefreshTokenDto, RegisterDto } from './auth.dto';
+import { AuthSessionDto, LoginDto, RefreshTokenDto, RegisterDto } from './auth.dto';
 import { ClientIp } from './client-ip.decorator';
 
 @ApiTags('auth')
@@ -94,21 +93,5 @@ export class AuthController {
       { refreshToken: body.refreshToken },
       { meta },
     );
-  }
-}
-
-@ApiTags('accounts')
-@Controller('me')
-export class MeController {
-  constructor(private readonly rpc: RpcClient) {}
-
-  @Get()
-  @Policy(authenticated)
-  @ApiBearerAuth()
-  @ApiOperation({ summary: "The caller's profile" })
-  @ApiOkResponse({ type: AccountDto })
-  @ApiProblemResponse(401, 'No or invalid access token')
-  me(@Meta() meta: RequestMeta): Promise<AccountView> {
-    return this.rpc.send<AccountView>(Subjects.users.profileGet, {}, { meta });
   }
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AuthController, MeController } from './auth.controller';
+import { AuthController } from './auth.controller';
 
 /** Accounts and sign-in, answered by the users service. */
-@Module({ controllers: [AuthController, MeController] })
+@Module({ controllers: [AuthController] })
 export class AuthModule {}

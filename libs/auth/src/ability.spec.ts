@@ -173,3 +173,44 @@ describe('defineAbilityFor', () => {
     expect(ability.can('update', subject('User', { id: 'other' }), 'roles')).toBe(true);
   });
 });
+
+describe('field rules on User (profiles)', () => {
+  const allFields = (rule: { fields?: string | string[] }) =>
+    rule.fields ? [rule.fields].flat() : ['id', 'email', 'displayName', 'birthYear', 'location'];
+  const readable = (principal: Principal, user: SubjectFields['User']) =>
+    permittedFieldsOf(defineAbilityFor(principal), 'read', subject('User', user), {
+      fieldsFrom: allFields,
+    }).sort();
+
+  it('lets a person edit their location, never their roles or email', () => {
+    const ability = defineAbilityFor(citizen);
+    const self = subject('User', { id: citizen.userId });
+    expect(ability.can('update', self, 'location')).toBe(true);
+    expect(ability.can('update', self, 'email')).toBe(false);
+    expect(ability.can('update', self, 'roles')).toBe(false);
+  });
+
+  it('shows a contactable volunteer to an organizer with more fields, never email or location', () => {
+    const fields = readable(coordinatorOfA, { id: 'volunteer', contactable: true });
+    expect(fields).toEqual(
+      ['availability', 'displayName', 'district', 'id', 'languages', 'region', 'skills'].sort(),
+    );
+  });
+
+  it('shows a volunteer who is not contactable to an organizer as id and display name', () => {
+    expect(readable(coordinatorOfA, { id: 'volunteer', contactable: false })).toEqual([
+      'displayName',
+      'id',
+    ]);
+    expect(readable(citizen, { id: 'volunteer', contactable: true })).toEqual([
+      'displayName',
+      'id',
+    ]);
+  });
+
+  it('shows the person themself and admins every field', () => {
+    const everything = ['birthYear', 'displayName', 'email', 'id', 'location'];
+    expect(readable(citizen, { id: citizen.userId, contactable: false })).toEqual(everything);
+    expect(readable(admin, { id: 'volunteer', contactable: false })).toEqual(everything);
+  });
+});

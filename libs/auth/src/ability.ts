@@ -12,7 +12,8 @@
  *   Task, Campaign { organizationId, initiativeStatus }
  *   Proposal { organizationId, initiativeStatus, userId }
  *   Report { organizationId, initiativeStatus, status, userId }
- *   Application, Donation { organizationId, userId }   User { id }   Notification { userId }
+ *   Application, Donation { organizationId, userId }   User { id, contactable? }
+ *   Notification { userId }
  * `initiativeStatus` is the status of the initiative a child belongs to: children of a draft
  * are as private as the draft.
  */
@@ -66,7 +67,8 @@ export interface SubjectFields {
   Report: { organizationId: string; initiativeStatus: string; status: string; userId: string };
   Application: { organizationId: string; userId: string };
   Donation: { organizationId: string; userId: string | null };
-  User: { id: string };
+  /** `contactable` is known when reading a real profile; a bare `{ id }` never matches it. */
+  User: { id: string; contactable?: boolean };
   Notification: { userId: string };
   Dataset: { name: string };
 }
@@ -97,6 +99,17 @@ export const SELF_EDITABLE_USER_FIELDS = [
   'maxHoursPerWeek',
   'contactable',
   'researchConsent',
+  'location',
+];
+
+/** What organizers may read of a `contactable` volunteer (never email, birth year, location). */
+export const ORGANIZER_READABLE_USER_FIELDS = [
+  'displayName',
+  'region',
+  'district',
+  'languages',
+  'skills',
+  'availability',
 ];
 
 export function defineAbilityFor(principal: Principal | null): AppAbility {
@@ -135,6 +148,7 @@ export function defineAbilityFor(principal: Principal | null): AppAbility {
   if (memberOf.length > 0) {
     const ofTheirOrgs = { organizationId: { $in: memberOf } };
     can('read', 'Organization', { id: { $in: memberOf } });
+    can('read', 'User', ORGANIZER_READABLE_USER_FIELDS, { contactable: true });
     can(['create', 'read', 'update', 'publish', 'delete'], 'Initiative', ofTheirOrgs);
     can(['create', 'read', 'update'], ['Task', 'Campaign'], ofTheirOrgs);
     can(['read', 'review'], ['Application', 'Proposal', 'Report'], ofTheirOrgs);

@@ -3,7 +3,14 @@
  * principal (or none: anonymous), `PoliciesGuard` checks the route's `@Policy`. Both leave what
  * they learned on the request for `@CurrentPrincipal()` and later handlers.
  */
-import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
+import {
+  CanActivate,
+  createParamDecorator,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  Optional,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError, ErrorCode, Principal } from '@spilno/contracts';
 import { AppAbility, defineAbilityFor } from './ability';
@@ -19,9 +26,26 @@ export interface AuthenticatedRequest {
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
+/**
+ * Refuses valid tokens that no longer tell the truth (the person was erased, their roles or
+ * memberships changed). Provide it under `ACCESS_REVOCATION`; without one, every valid token
+ * passes until it expires.
+ */
+export interface AccessRevocation {
+  /** Why a token of `userId` issued at `issuedAtMs` must be refused, or null. */
+  revocationOf(userId: string, issuedAtMs: number): string | null;
+}
+
+export const ACCESS_REVOCATION = Symbol('ACCESS_REVOCATION');
+
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
-  constructor(private readonly verifier: AccessTokenVerifier) {}
+  constructor(
+    private readonly verifier: AccessTokenVerifier,
+    @Optional()
+    @Inject(ACCESS_REVOCATION)
+    private readonly revocation: AccessRevocation | null = null,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -36,7 +60,10 @@ export class AuthenticationGuard implements CanActivate {
     if (!match?.[1]) {
       throw new DomainError(ErrorCode.Unauthenticated, 'expected "Authorization: Bearer <token>"');
     }
-    request.principal = await this.verifier.verify(match[1]);
+    const { principal, issuedAtMs } = await this.verifier.verifyToken(match[1]);
+    const revoked = this.revocation?.revocationOf(principal.userId, issuedAtMs) ?? null;
+    if (revoked) throw new DomainError(ErrorCode.Unauthenticated, revoked);
+    request.principal = principal;
     return true;
   }
 }

@@ -21,6 +21,11 @@ const encoder = new TextEncoder();
 interface AccessTokenClaims extends JWTPayload {
   roles: Role[];
   memberships: Membership[];
+  /**
+   * When it was issued, in milliseconds: `iat` has whole seconds, too coarse to tell a token
+   * issued just before a change of the person's roles from one issued just after it.
+   */
+  iat_ms: number;
 }
 
 /** Issues an access token for a principal. The users service signs with it; tests too. */
@@ -31,6 +36,7 @@ export async function signAccessToken(
 ): Promise<string> {
   const issuedAt = Math.floor(now.getTime() / 1000);
   const claims: AccessTokenClaims = {
+    iat_ms: now.getTime(),
     roles: principal.roles,
     memberships: principal.memberships.map(({ organizationId, role }) => ({
       organizationId,
@@ -48,6 +54,13 @@ export async function signAccessToken(
     .sign(encoder.encode(config.JWT_SECRET));
 }
 
+/** A verified access token: its principal, and when it was issued (for revocation checks). */
+export interface VerifiedAccessToken {
+  principal: Principal;
+  /** Milliseconds since the epoch: the `iat_ms` claim, or `iat` (whole seconds) without it. */
+  issuedAtMs: number;
+}
+
 /** Verifies access tokens; every failure is `DomainError(unauthenticated)` with a safe reason. */
 export class AccessTokenVerifier {
   private readonly key: Uint8Array;
@@ -57,6 +70,10 @@ export class AccessTokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    return (await this.verifyToken(token)).principal;
+  }
+
+  async verifyToken(token: string): Promise<VerifiedAccessToken> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.key, {
@@ -73,10 +90,18 @@ export class AccessTokenVerifier {
       throw new DomainError(ErrorCode.Unauthenticated, reasonFor(e));
     }
     const principal = toPrincipal(payload);
-    if (!principal) {
+    // jwtVerify has checked that `iat` is a number (requiredClaims).
+    if (!principal || typeof payload.iat !== 'number') {
       throw new DomainError(ErrorCode.Unauthenticated, 'the access token is invalid');
     }
-    return principal;
+    const { iat_ms: issuedAtMs } = payload as Partial<AccessTokenClaims>;
+    return {
+      principal,
+      issuedAtMs:
+        typeof issuedAtMs === 'number' && Number.isFinite(issuedAtMs)
+          ? issuedAtMs
+          : payload.iat * 1000,
+    };
   }
 }
 

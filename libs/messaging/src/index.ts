@@ -10,4 +10,6 @@ export * from './jetstream/event-consumer';
 export * from './jetstream/event-stream';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
+export * from './outbox/outbox-relay.module';
 export * from './outbox/outbox.schema';
+export * from './privacy';

@@ -3,7 +3,7 @@
  * in services (a service trusts no caller, not even the gateway): strict class-validator options, explicit because defaults differ by version
  * (CVE-2019-18413). Failures become `DomainError(validation)` with one entry per field.
  */
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError, ErrorCode, FieldError } from '@spilno/contracts';
 
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
@@ -14,8 +14,26 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
   });
 }
 
+/**
+ * Nest's ValidationPipe validates an array body element by element against the DTO class, so
+ * `[]` passes as "nothing wrong" and reaches the handler as a body without any field. A DTO is
+ * an object: anything else (array, string, number, null) is refused before validation.
+ */
+class ObjectBodyValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const expectsObject =
+      metadata.type === 'body' && metadata.metatype !== undefined && this.toValidate(metadata);
+    if (expectsObject && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      throw new DomainError(ErrorCode.Validation, 'the request is invalid', [
+        { field: '(body)', message: 'must be a JSON object' },
+      ]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function strictValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ObjectBodyValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

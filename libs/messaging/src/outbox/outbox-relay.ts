@@ -12,6 +12,7 @@
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
 import { ErrorCode as NatsErrorCode, NatsConnection, NatsError, PubAck } from 'nats';
 import { createLogger, Logger } from '@spilno/config';
 import { BackoffOptions, Sleeper, backoffDelay } from '../jetstream/backoff';
@@ -196,7 +197,12 @@ export class OutboxRelay {
     let count = 0;
     for (;;) {
       const batch = await this.outbox.model
-        .find({ publishedAt: { $gte: since }, position: { $gt: cursor } })
+        .find({
+          // Services turn on mongoose's sanitizeFilter, which would make these operators
+          // literal values: they are ours, not input.
+          publishedAt: mongoose.trusted({ $gte: since }),
+          position: mongoose.trusted({ $gt: cursor }),
+        })
         .sort({ position: 1 })
         .limit(this.options.batchSize)
         .lean<OutboxRecord[]>();

@@ -37,13 +37,29 @@ export async function withTransaction<T>(
   }
 }
 
+/**
+ * Listeners per connection, not per `Outbox`: a service's handlers and its relay each hold
+ * their own `Outbox`, and a commit through any of them must wake the relay.
+ */
+const listenersByConnection = new WeakMap<Connection, Set<() => void>>();
+
+function listenersOf(connection: Connection): Set<() => void> {
+  let listeners = listenersByConnection.get(connection);
+  if (!listeners) {
+    listeners = new Set();
+    listenersByConnection.set(connection, listeners);
+  }
+  return listeners;
+}
+
 export class Outbox {
   readonly model: Model<OutboxRecord>;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners: Set<() => void>;
   private readonly watched = new WeakSet<ClientSession>();
 
   constructor(readonly connection: Connection) {
     this.model = outboxModel(connection);
+    this.listeners = listenersOf(connection);
   }
 
   /** Creates the collection's indexes; call once at start (the relay does). */

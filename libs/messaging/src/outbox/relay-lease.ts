@@ -3,7 +3,7 @@
  * this lease publishes, so records leave in order and are not published twice in parallel.
  * A holder that dies stops renewing and another replica takes over after `leaseMs`.
  */
-import { Connection, Model, Schema } from 'mongoose';
+import mongoose, { Connection, Model, Schema } from 'mongoose';
 
 interface LeaseRecord {
   _id: string;
@@ -45,7 +45,12 @@ export class RelayLease {
     const expiresAt = new Date(now + this.leaseMs);
     try {
       await this.model.findOneAndUpdate(
-        { _id: LEASE_ID, $or: [{ owner: this.owner }, { expiresAt: { $lte: new Date(now) } }] },
+        {
+          _id: LEASE_ID,
+          // trusted: services sanitize filters, which would make `$lte` a literal value and
+          // the lease of a stopped relay impossible to take over.
+          $or: [{ owner: this.owner }, { expiresAt: mongoose.trusted({ $lte: new Date(now) }) }],
+        },
         { $set: { owner: this.owner, expiresAt } },
         { upsert: true },
       );

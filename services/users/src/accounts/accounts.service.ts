@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { AccountView, EventSubjects, Locale, UserRegisteredEvent } from '@spilno/contracts';
+import { EventSubjects, Locale, UserRegisteredWithProfileEvent } from '@spilno/contracts';
 import { newEvent, Outbox, withTransaction } from '@spilno/messaging';
 import { AccountsError, AccountsErrorCode } from './accounts.errors';
 import { AccountsRepository } from './accounts.repository';
 import { PasswordHasher } from './password-hasher';
 import { PasswordPolicy } from './password-policy';
 import { User } from './schemas/user.schema';
+import { toProfileSnapshot } from './views';
+
+// Sessions answer the account view; auth builds it from here.
+export { toAccountView } from './views';
 
 export interface Registration {
   email: string;
@@ -19,17 +23,6 @@ export interface Registration {
 /** Emails compare case-insensitively and without surrounding blanks. */
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
-}
-
-export function toAccountView(user: User): AccountView {
-  return {
-    id: user._id.toHexString(),
-    email: user.email,
-    displayName: user.displayName,
-    locale: user.locale,
-    roles: [...user.roles],
-    createdAt: user.createdAt.toISOString(),
-  };
 }
 
 @Injectable()
@@ -69,10 +62,9 @@ export class AccountsService {
       );
       // Thrown, not returned: the failed insert has aborted the transaction.
       if (!created) throw new AccountsError(AccountsErrorCode.EmailTaken);
-      const data: UserRegisteredEvent = {
-        userId: created._id.toHexString(),
-        displayName: created.displayName,
-        locale: created.locale,
+      // The profile's defaults too, so read models of other services start complete.
+      const data: UserRegisteredWithProfileEvent = {
+        ...toProfileSnapshot(created),
         registeredAt: created.createdAt.toISOString(),
       };
       await this.outbox.add(newEvent(EventSubjects.users.userRegistered, 'users', data), session);
@@ -93,11 +85,5 @@ export class AccountsService {
 
   findById(id: string): Promise<User | null> {
     return this.accounts.findById(id);
-  }
-
-  async profile(userId: string): Promise<AccountView> {
-    const user = await this.accounts.findById(userId);
-    if (!user) throw new AccountsError(AccountsErrorCode.AccountNotFound);
-    return toAccountView(user);
   }
 }

@@ -9,7 +9,9 @@ import { SERVICE_LOGGER, withTransaction } from '@spilno/messaging';
 import { AccountsService, normaliseEmail, toAccountView } from '../accounts/accounts.service';
 import { User } from '../accounts/schemas/user.schema';
 import { UsersConfig } from '../config/users.config';
+import { MembershipsService } from '../organizations/memberships.service';
 import { AuthError, AuthErrorCode } from './auth.errors';
+import { FairHashingGate } from './hashing-gate';
 import {
   hashRefreshToken,
   newRefreshToken,
@@ -31,12 +33,14 @@ export class AuthService {
     private readonly config: UsersConfig,
     @InjectConnection() private readonly connection: Connection,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    private readonly memberships: MembershipsService,
+    private readonly hashing: FairHashingGate,
   ) {}
 
   /** Registration hashes a password too, so it counts against the caller's IP. */
   async register(payload: RegisterAccountPayload): Promise<AuthSession> {
     await this.throttle.admit([{ scope: 'ip', key: payload.clientIp }]);
-    const user = await this.accounts.register(payload);
+    const user = await this.hashing.run(payload.clientIp, () => this.accounts.register(payload));
     return this.startSession(user);
   }
 
@@ -46,8 +50,10 @@ export class AuthService {
       { scope: 'account', key: email },
       { scope: 'ip', key: payload.clientIp },
     ]);
-    const user = await this.accounts.verifyCredentials(email, payload.password);
-    if (!user) throw new AuthError(AuthErrorCode.InvalidCredentials);
+    const user = await this.hashing.run(payload.clientIp, () =>
+      this.accounts.verifyCredentials(email, payload.password),
+    );
+    if (!user || user.status === 'erased') throw new AuthError(AuthErrorCode.InvalidCredentials);
     await this.throttle.reset('account', email);
     return this.startSession(user);
   }
@@ -121,13 +127,16 @@ export class AuthService {
 
   private async sessionFor(userId: Types.ObjectId, refreshToken: string): Promise<AuthSession> {
     const user = await this.accounts.findById(userId.toHexString());
-    if (!user) throw new AuthError(AuthErrorCode.InvalidRefreshToken);
+    // An erasure may commit while a refresh is in flight: an erased account gets nothing.
+    if (!user || user.status === 'erased') throw new AuthError(AuthErrorCode.InvalidRefreshToken);
     return this.issue(user, refreshToken);
   }
 
+  /** The token carries memberships of verified organizations only (see `forAccessToken`). */
   private async issue(user: User, refreshToken: string): Promise<AuthSession> {
+    const memberships = await this.memberships.forAccessToken(user._id);
     const accessToken = await signAccessToken(
-      { userId: user._id.toHexString(), roles: user.roles, memberships: [] },
+      { userId: user._id.toHexString(), roles: user.roles, memberships },
       this.config.auth,
     );
     return {

@@ -46,6 +46,21 @@ export class RefreshTokensRepository {
     return result.modifiedCount === 1;
   }
 
+  /** Revokes every live token of the user (all families), e.g. when a role is taken away. */
+  async revokeAllForUser(
+    userId: Types.ObjectId,
+    revokedAt: Date,
+    session?: ClientSession,
+  ): Promise<void> {
+    await this.tokens
+      .updateMany(
+        { userId, revokedAt: null },
+        { $set: { revokedAt, successorSealed: null } },
+        { session },
+      )
+      .exec();
+  }
+
   async revokeFamily(familyId: string, revokedAt: Date): Promise<void> {
     await this.tokens
       .updateMany({ familyId, revokedAt: null }, { $set: { revokedAt, successorSealed: null } })

@@ -54,7 +54,11 @@ export class SignInThrottle {
   }
 }
 
+/** `<scope>:<sha256 of the key>:`: every window's counter of one key starts with this. */
+export function counterPrefix(scope: ThrottleScope, key: string): string {
+  return `${scope}:${createHash('sha256').update(key).digest('hex')}:`;
+}
+
 function counterId(scope: ThrottleScope, key: string, windowIndex: number): string {
-  const digest = createHash('sha256').update(key).digest('hex');
-  return `${scope}:${digest}:${windowIndex}`;
+  return `${counterPrefix(scope, key)}${windowIndex}`;
 }

@@ -1,0 +1,15 @@
+/**
+ * The donations service's personal-data registry: every collection of its database that holds
+ * data about a person. GET /me/export shows what these declare; evt.users.user.erased.v1
+ * erases it. A feature that stores personal data adds its collection here (see
+ * `PersonalDataDeclaration` in libs/messaging), and gets export and erasure with it.
+ *
+ * Donations stay in the totals after an erasure: declare them `pseudonymise`, keeping amount,
+ * currency and campaign. The hash-chained ledger must then not hash a donor's name itself
+ * (hash a per-entry salted commitment instead), or erasing the name breaks `verify`.
+ */
+import { DEAD_LETTERS_PERSONAL_DATA, type PersonalDataDeclaration } from '@spilno/messaging';
+
+export const DONATIONS_PERSONAL_DATA: readonly PersonalDataDeclaration[] = [
+  DEAD_LETTERS_PERSONAL_DATA,
+];
