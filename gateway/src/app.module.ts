@@ -12,13 +12,19 @@ import { AccessTokenVerifier, AuthenticationGuard, PoliciesGuard } from '@spilno
 import type { Logger } from '@spilno/config';
 import { RpcClient } from '@spilno/messaging';
 import { AuthModule } from './auth/auth.module';
+import { AuthRevocationModule } from './auth-revocation/auth-revocation.module';
 import { LOGGER } from './common/tokens';
 import { GatewayConfig } from './config/gateway.config';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
+import { InitiativesModule } from './initiatives/initiatives.module';
 import { NatsConnectionState } from './health/nats-state';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { MetricsController } from './metrics/metrics.controller';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { PrivacyModule } from './privacy/privacy.module';
+import { RolesModule } from './roles/roles.module';
+import { ProfileModule } from './profile/profile.module';
 
 export interface GatewayDependencies {
   config: GatewayConfig;
@@ -68,7 +74,17 @@ export class AppModule {
   static register(deps: GatewayDependencies, features: Type[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [GatewayCoreModule.register(deps), AuthModule, ...features],
+      imports: [
+        GatewayCoreModule.register(deps),
+        AuthModule,
+        AuthRevocationModule,
+        ProfileModule,
+        OrganizationsModule,
+        RolesModule,
+        PrivacyModule,
+        InitiativesModule,
+        ...features,
+      ],
       controllers: [HealthController, MetricsController],
       providers: [
         HealthService,

@@ -1,9 +1,22 @@
 import { Module } from '@nestjs/common';
-import { serviceDatabase } from '@spilno/messaging';
+import { OutboxRelayModule, serviceDatabase } from '@spilno/messaging';
 import { InitiativesHealthModule } from './health/health.module';
+import { InitiativesModule } from './initiatives/initiatives.module';
+import { InitiativesPrivacyModule } from './privacy/privacy.module';
+import { TasksModule } from './tasks/tasks.module';
 
-/** The initiatives service: its own database (`initiatives` unless MONGODB_URI names one), its health responder. */
+/**
+ * The initiatives service: its own database (`initiatives` unless MONGODB_URI names one), its link to
+ * JetStream (the event stream, its outbox relay), its health responder, and data-subject rights.
+ */
 @Module({
-  imports: [serviceDatabase('initiatives'), InitiativesHealthModule],
+  imports: [
+    serviceDatabase('initiatives'),
+    OutboxRelayModule.forService(),
+    InitiativesHealthModule,
+    InitiativesPrivacyModule,
+    InitiativesModule,
+    TasksModule,
+  ],
 })
 export class AppModule {}
