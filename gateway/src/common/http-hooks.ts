@@ -30,6 +30,20 @@ export function registerHttpHooks(fastify: FastifyInstance, options: HttpHooksOp
     done(admissionError(request, limiter));
   });
 
+  // After the body is parsed, before any validator sees it: JSON may escape lone UTF-16
+  // surrogates ("\ud800"), which are not text; some validators throw on them (isEmail's
+  // encodeURI), and MongoDB would store replacement characters. Refused here, once.
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    const field = illFormedStringAt(request.body);
+    done(
+      field === null
+        ? undefined
+        : new DomainError(ErrorCode.Validation, 'the request is invalid', [
+            { field, message: 'must be valid Unicode text (no lone surrogates)' },
+          ]),
+    );
+  });
+
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
     const seconds = reply.elapsedTime / 1000;
@@ -75,6 +89,19 @@ function admissionError(
     );
   }
   return undefined;
+}
+
+/** The path of the first key or string that is not well-formed UTF-16, or null. */
+export function illFormedStringAt(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.isWellFormed() ? null : path || '(body)';
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, child] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (!key.isWellFormed()) return at;
+    const found = illFormedStringAt(child, at);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 function hasBody(request: FastifyRequest): boolean {

@@ -80,7 +80,43 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       })),
     )
     .build();
-  return SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] });
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] });
+  completeProblemResponses(document, problem);
+  return document;
+}
+
+type ResponseObject = NonNullable<OpenAPIObject['paths'][string]['get']>['responses'][string];
+
+/**
+ * Answers that follow from a route's shape rather than its logic, added where the route does
+ * not describe them itself: anything with a body or parameters can be invalid (400); a body
+ * can be too large (413) or not JSON (415); an id in the path can name nothing visible (404);
+ * and a bad bearer token is refused on every API route, public ones included (401).
+ */
+function completeProblemResponses(document: OpenAPIObject, problem: object): void {
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const operation = item[method];
+      if (!operation) continue;
+      const parameters = (operation.parameters ?? []) as { in?: string }[];
+      const implied: [boolean, number, string][] = [
+        [path.startsWith('/api/v1/'), 401, 'The access token is invalid or expired'],
+        [
+          operation.requestBody !== undefined || parameters.length > 0,
+          400,
+          'Invalid input; `errors` lists each field',
+        ],
+        [parameters.some((p) => p.in === 'path'), 404, 'Absent, or not visible to the caller'],
+        [operation.requestBody !== undefined, 413, 'The body is over the size limit (1 MiB)'],
+        [operation.requestBody !== undefined, 415, 'The body is not application/json (UTF-8)'],
+      ];
+      for (const [applies, status, description] of implied) {
+        if (applies && !operation.responses[status]) {
+          operation.responses[status] = { description, ...problem } as ResponseObject;
+        }
+      }
+    }
+  }
 }
 
 export function setupDocs(app: NestFastifyApplication): void {
