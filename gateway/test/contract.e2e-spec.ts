@@ -18,7 +18,9 @@ const INVALID_RUNS = Number(process.env.CONTRACT_INVALID_RUNS ?? 30);
 const SEED = process.env.CONTRACT_SEED ? Number(process.env.CONTRACT_SEED) : undefined;
 
 interface Fixtures {
+  /** The admin's: authorization never hides validation. */
   token: string;
+  /** Another person, the target of user routes (never the admin: roles changes would revoke it). */
   userId: string;
   organizationId: string;
 }
@@ -123,11 +125,13 @@ describe('the HTTP contract under generated input (e2e, whole system)', () => {
         Object.fromEntries(params.map((p) => [p.name, validValue(doc, p.schema ?? {})])),
         { requiredKeys: params.filter((p) => p.required).map((p) => p.name) },
       );
+      // Over every parameter's length limit, yet (percent-encoded) well under the 16 KiB that
+      // Node's HTTP parser allows for a request head (beyond it Node answers 431 by itself).
       const broken = fc.record(
         Object.fromEntries(
           params.map((p) => [
             p.name,
-            fc.constantFrom<unknown>('-1', 'abc', '1e309', '[$gt]=', 'ffff', 'я'.repeat(600)),
+            fc.constantFrom<unknown>('-1', 'abc', '1e309', '[$gt]=', 'ffff', 'я'.repeat(200)),
           ]),
         ),
         { requiredKeys: [] },
@@ -151,6 +155,14 @@ async function createFixtures(http: ReturnType<typeof request>): Promise<Fixture
     .send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD })
     .expect(200);
   const token = login.body.accessToken as string;
+  const target = await http
+    .post('/api/v1/auth/register')
+    .send({
+      email: 'target@spilno.test',
+      password: 'target person passphrase',
+      displayName: 'Ціль',
+    })
+    .expect(201);
   const organization = await http
     .post('/api/v1/organizations')
     .set('Authorization', `Bearer ${token}`)
@@ -158,7 +170,7 @@ async function createFixtures(http: ReturnType<typeof request>): Promise<Fixture
     .expect(201);
   return {
     token,
-    userId: login.body.user.id as string,
+    userId: target.body.user.id as string,
     organizationId: organization.body.id as string,
   };
 }

@@ -104,7 +104,7 @@ export class ResponseChecker {
 
   constructor(private readonly doc: OpenApiDocument) {
     addFormats(this.ajv);
-    this.ajv.addSchema({ $id: 'openapi', components: doc.components });
+    this.ajv.addSchema({ $id: 'openapi', components: toJsonSchema(doc.components) as object });
   }
 
   /** Empty when the answer is what the document promises; else what is wrong. */
@@ -132,23 +132,27 @@ export class ResponseChecker {
     const id = `${key} ${status} ${type}`;
     let validate = this.cache.get(id);
     if (!validate) {
-      validate = this.ajv.compile(rewriteRefs(schema) as object);
+      validate = this.ajv.compile(toJsonSchema(schema) as object);
       this.cache.set(id, validate);
     }
     return validate;
   }
 }
 
-/** Points local `$ref`s at the registered document. */
-function rewriteRefs(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(rewriteRefs);
-  if (schema && typeof schema === 'object') {
-    return Object.fromEntries(
-      Object.entries(schema).map(([k, v]) => [
-        k,
-        k === '$ref' && typeof v === 'string' ? `openapi${v}` : rewriteRefs(v),
-      ]),
-    );
-  }
-  return schema;
+/**
+ * OpenAPI 3.0 schema to JSON Schema: local `$ref`s point at the registered document, and
+ * `nullable: true` becomes "this, or null" (OpenAPI's `nullable` does not extend an `enum`
+ * or a `$ref`, while the document means exactly that).
+ */
+function toJsonSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(toJsonSchema);
+  if (!schema || typeof schema !== 'object') return schema;
+  const { nullable, ...rest } = schema as Record<string, unknown>;
+  const converted = Object.fromEntries(
+    Object.entries(rest).map(([k, v]) => [
+      k,
+      k === '$ref' && typeof v === 'string' ? `openapi${v}` : toJsonSchema(v),
+    ]),
+  );
+  return nullable === true ? { anyOf: [converted, { type: 'null' }] } : converted;
 }
