@@ -35,6 +35,8 @@ function stringValue(s: SchemaObject): Arbitrary<string> {
     case 'uri':
     case 'url':
       return fc.webUrl({ validSchemes: ['https'] }).filter((u) => u.length <= max);
+    default:
+      break;
   }
   if (s.pattern) {
     return fc
