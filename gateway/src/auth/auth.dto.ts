@@ -19,7 +19,7 @@ import {
 // The users service validates these again; limits here keep junk off the bus.
 
 export class RegisterDto {
-  @ApiProperty({ example: 'olena@example.org', maxLength: 254 })
+  @ApiProperty({ example: 'olena@example.org', format: 'email', maxLength: 254 })
   @IsEmail()
   @MaxLength(254)
   email!: string;
@@ -44,7 +44,7 @@ export class RegisterDto {
 }
 
 export class LoginDto {
-  @ApiProperty({ example: 'olena@example.org', maxLength: 254 })
+  @ApiProperty({ example: 'olena@example.org', format: 'email', maxLength: 254 })
   @IsString()
   @MaxLength(254)
   email!: string;
@@ -67,7 +67,7 @@ export class AccountDto implements AccountView {
   @ApiProperty({ example: '665f1c2e9b1d4a3f8c7e6d5b' })
   id!: string;
 
-  @ApiProperty({ example: 'olena@example.org' })
+  @ApiProperty({ example: 'olena@example.org', format: 'email' })
   email!: string;
 
   @ApiProperty({ example: 'Олена' })

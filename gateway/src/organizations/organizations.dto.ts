@@ -101,7 +101,12 @@ export class ListOrganizationsQueryDto extends PageQueryDto {
 }
 
 export class AddMemberDto {
-  @ApiProperty({ example: 'taras@example.org', maxLength: 254, description: 'An account email' })
+  @ApiProperty({
+    example: 'taras@example.org',
+    format: 'email',
+    maxLength: 254,
+    description: 'An account email',
+  })
   @IsEmail()
   @MaxLength(254)
   email!: string;
