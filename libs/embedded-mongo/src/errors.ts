@@ -42,6 +42,7 @@ export const ErrorCode = {
   OperationNotSupportedInTransaction: 263,
   ChangeStreamHistoryLost: 286,
   TransactionExceededLifetimeLimitSeconds: 290,
+  NoQueryExecutionPlans: 291,
   DuplicateKey: 11000,
   Location16755: 16755,
   Location40324: 40324,

@@ -1,42 +1,63 @@
 /**
- * The aggregate command. A leading $match (with a following $sort/$skip/$limit) runs through
- * the query planner so it uses indexes; the rest runs in the pipeline engine. $out and $merge
- * are applied here, since only the server may write.
+ * The aggregate command. A leading $match / $sort (with a following $skip/$limit) runs through
+ * the query planner so it uses indexes; a leading $geoNear runs as a near query; the rest runs
+ * in the pipeline engine. $out and $merge are applied here, since only the server may write.
  */
 import { ObjectId } from 'bson';
 import { Document, isPlainDocument, valueKey } from '../bson/values';
 import { MongoError, ErrorCode } from '../errors';
 import { Collection } from '../engine/collection';
 import { allDocuments, findMatches, QueryShape } from '../engine/query';
-import { runPipeline, validatePipeline } from '../aggregate';
+import { PipelineContext, runPipeline, validatePipeline } from '../aggregate';
 import { CommandContext, asNumber } from './context';
+import { geoNearOutput, geoNearShape, parseGeoNear } from './geo-near';
 
-function leadingQuery(pipeline: Document[]): { shape: QueryShape; consumed: number } | null {
-  const first = pipeline[0];
-  if (!first || !isPlainDocument(first.$match)) return null;
-  const shape: QueryShape = { filter: first.$match };
-  // Sort, skip, limit in this order mean the same as the query's; anything else stays.
-  let i = 1;
+/**
+ * The query a pipeline starts with: a $match and/or $sort, then $skip and $limit in this order
+ * (they mean the same as the query's). With a hint and no such stages, the whole collection
+ * in the hinted index's order. Null when the pipeline reads the collection as it is.
+ */
+export function leadingQuery(
+  pipeline: Document[],
+  hint: unknown,
+): { shape: QueryShape; consumed: number } | null {
+  const shape: QueryShape = { filter: {}, hint };
+  let i = 0;
+  if (pipeline[i] && isPlainDocument(pipeline[i].$match))
+    shape.filter = pipeline[i++].$match as Document;
   if (pipeline[i] && isPlainDocument(pipeline[i].$sort))
     shape.sort = pipeline[i++].$sort as Document;
-  if (pipeline[i] && pipeline[i].$skip !== undefined)
+  if (i === 0 && hint === undefined) return null;
+  if (pipeline[i] && pipeline[i].$skip !== undefined) {
     shape.skip = asNumber(pipeline[i++].$skip, '$skip');
+  }
   if (pipeline[i] && pipeline[i].$limit !== undefined) {
     shape.limit = asNumber(pipeline[i++].$limit, '$limit');
   }
   return { shape, consumed: i };
 }
 
-export function aggregate(cmd: Document, ctx: CommandContext): Document {
-  const pipeline = validatePipeline(cmd.pipeline);
+export function rejectChangeStreams(pipeline: Document[]): void {
   if (pipeline.some((s) => '$changeStream' in s)) {
     throw new MongoError(
       ErrorCode.NotImplemented,
       'change streams are not supported by the embedded server',
     );
   }
+}
+
+export function pipelineContext(ctx: CommandContext): PipelineContext {
+  return {
+    db: ctx.db,
+    resolveCollection: (other) => allDocuments(ctx.engine.collection(ctx.db, other), ctx.txn),
+  };
+}
+
+export function aggregate(cmd: Document, ctx: CommandContext): Document {
+  const pipeline = validatePipeline(cmd.pipeline);
+  rejectChangeStreams(pipeline);
   const cursorSpec = cmd.cursor;
-  if (!isPlainDocument(cursorSpec) && cmd.explain !== true) {
+  if (!isPlainDocument(cursorSpec)) {
     throw new MongoError(
       ErrorCode.FailedToParse,
       "The 'cursor' option is required, except for aggregate with the explain argument",
@@ -45,25 +66,27 @@ export function aggregate(cmd: Document, ctx: CommandContext): Document {
   const dbLevel = cmd.aggregate === 1 || typeof cmd.aggregate !== 'string';
   const name = dbLevel ? null : (cmd.aggregate as string);
   const coll = name ? ctx.engine.collection(ctx.db, name) : undefined;
+  const ns = name ? `${ctx.db}.${name}` : `${ctx.db}.$cmd.aggregate`;
   let input: Document[];
   let rest = pipeline;
-  const lead = name ? leadingQuery(pipeline) : null;
-  if (lead) {
-    input = findMatches(coll, lead.shape, ctx.txn).map((m) => m.doc);
-    rest = pipeline.slice(lead.consumed);
+  const first = pipeline[0];
+  if (first && '$geoNear' in first) {
+    const spec = parseGeoNear(first.$geoNear);
+    input = geoNearOutput(findMatches(coll, geoNearShape(coll, ns, spec), ctx.txn), spec);
+    rest = pipeline.slice(1);
   } else {
-    input = name ? allDocuments(coll, ctx.txn) : [];
+    const lead = name ? leadingQuery(pipeline, cmd.hint) : null;
+    if (lead) {
+      input = findMatches(coll, lead.shape, ctx.txn).map((m) => m.doc);
+      rest = pipeline.slice(lead.consumed);
+    } else {
+      input = name ? allDocuments(coll, ctx.txn) : [];
+    }
   }
-  const result = runPipeline(input, rest, {
-    db: ctx.db,
-    resolveCollection: (other) => allDocuments(ctx.engine.collection(ctx.db, other), ctx.txn),
-  });
+  const result = runPipeline(input, rest, pipelineContext(ctx));
   if (result.output) writeOutput(ctx, result.output.stage, result.output.spec, result.output.docs);
-  const ns = name ? `${ctx.db}.${name}` : `${ctx.db}.$cmd.aggregate`;
   const batchSize =
-    isPlainDocument(cursorSpec) && cursorSpec.batchSize !== undefined
-      ? asNumber(cursorSpec.batchSize, 'batchSize')
-      : undefined;
+    cursorSpec.batchSize !== undefined ? asNumber(cursorSpec.batchSize, 'batchSize') : undefined;
   const docs = result.output ? [] : result.docs;
   return ctx.cursors.firstBatch(ns, docs, batchSize, false, ctx.session);
 }

@@ -181,7 +181,7 @@ export async function insert(cmd: Document, ctx: CommandContext): Promise<Docume
 
 // ---- find / getMore / killCursors -------------------------------------------------------------
 
-function optionalDoc(v: unknown, name: string): Document | undefined {
+export function optionalDoc(v: unknown, name: string): Document | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isPlainDocument(v)) {
     throw new MongoError(
@@ -192,7 +192,16 @@ function optionalDoc(v: unknown, name: string): Document | undefined {
   return v;
 }
 
-export function find(cmd: Document, ctx: CommandContext): Document {
+/** A find command's options, validated as MongoDB validates them. */
+export interface FindRequest {
+  name: string;
+  shape: QueryShape;
+  projection: Document | undefined;
+  batchSize: number | undefined;
+  singleBatch: boolean;
+}
+
+export function parseFind(cmd: Document): FindRequest {
   const name = requireString(cmd.find, 'collection name');
   if (cmd.tailable || cmd.awaitData) {
     throw new MongoError(
@@ -215,12 +224,29 @@ export function find(cmd: Document, ctx: CommandContext): Document {
   if (batchSize !== undefined && batchSize < 0) {
     throw new MongoError(ErrorCode.BadValue, 'BatchSize value must be non-negative');
   }
-  const coll = collectionFor(ctx, name, false);
   const collation = optionalDoc(cmd.collation, 'collation');
-  const matches = findMatches(coll, { filter, sort, skip, limit, collation }, ctx.txn);
-  const project = compileProjection(projection, filter, (expr, doc) =>
-    evaluateExpression(expr, doc),
-  );
+  return {
+    name,
+    shape: { filter, sort, skip, limit, collation, hint: cmd.hint },
+    projection,
+    batchSize,
+    singleBatch,
+  };
+}
+
+/** The find projection as a function (null: documents are returned as stored). */
+export function findProjection(
+  projection: Document | undefined,
+  filter: Document | undefined,
+): ((doc: Document) => Document) | null {
+  return compileProjection(projection, filter, (expr, doc) => evaluateExpression(expr, doc));
+}
+
+export function find(cmd: Document, ctx: CommandContext): Document {
+  const { name, shape, projection, batchSize, singleBatch } = parseFind(cmd);
+  const coll = collectionFor(ctx, name, false);
+  const matches = findMatches(coll, shape, ctx.txn);
+  const project = findProjection(projection, shape.filter);
   const docs = project ? matches.map((m) => project(m.doc)) : matches.map((m) => m.doc);
   return ctx.cursors.firstBatch(`${ctx.db}.${name}`, docs, batchSize, singleBatch, ctx.session);
 }
@@ -499,7 +525,10 @@ export function count(cmd: Document, ctx: CommandContext): Document {
     const total = Math.max(0, coll.size - skip);
     return { n: limit ? Math.min(limit, total) : total, ok: 1 };
   }
-  return { n: findMatches(coll, { filter: query, skip, limit }, null).length, ok: 1 };
+  return {
+    n: findMatches(coll, { filter: query, skip, limit, hint: cmd.hint }, null).length,
+    ok: 1,
+  };
 }
 
 export function distinct(cmd: Document, ctx: CommandContext): Document {
@@ -510,7 +539,7 @@ export function distinct(cmd: Document, ctx: CommandContext): Document {
   const coll = collectionFor(ctx, name, false);
   const query = optionalDoc(cmd.query, 'query') ?? {};
   const seen = new Map<string, unknown>();
-  for (const m of findMatches(coll, { filter: query }, ctx.txn)) {
+  for (const m of findMatches(coll, { filter: query, hint: cmd.hint }, ctx.txn)) {
     for (const v of getPathValues(m.doc, key)) {
       if (v === undefined) continue;
       if (Array.isArray(v)) continue; // elements are visited separately; arrays are not values

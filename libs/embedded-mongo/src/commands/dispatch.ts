@@ -11,6 +11,7 @@ import { aggregate } from './aggregate';
 import { CommandContext, CommandHandler, toBigInt } from './context';
 import * as crud from './crud';
 import * as ddl from './ddl';
+import { explain, explainAggregate } from './explain';
 
 const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify']);
 
@@ -57,7 +58,10 @@ const HANDLERS: Record<string, CommandHandler> = {
   findandmodify: crud.findAndModify,
   count: crud.count,
   distinct: crud.distinct,
-  aggregate,
+  // The legacy form `{ aggregate, pipeline, explain: true }` explains at queryPlanner verbosity.
+  aggregate: (cmd, ctx) =>
+    cmd.explain === true ? explainAggregate(cmd, ctx, 'queryPlanner') : aggregate(cmd, ctx),
+  explain,
   create: ddl.create,
   drop: ddl.drop,
   dropDatabase: ddl.dropDatabase,

@@ -10,6 +10,7 @@ import { SortedList } from './sorted-list';
 import { compileFilter } from '../query/matcher';
 import { TextIndexSpec, indexTerms, textIndexSpecFromIndex } from '../query/text';
 import { validateGeoJsonForIndex } from '../query/geo';
+import { getPathValues } from '../query/paths';
 
 export type IndexKind = 'regular' | 'text' | '2dsphere' | '2d' | 'hashed';
 
@@ -43,8 +44,10 @@ export class Index {
   readonly text: TextIndexSpec | null;
   private readonly postings = new Map<string, Set<string>>();
   private readonly isUnique: boolean;
-  /** True once a document put several keys in this index (an array was indexed). */
+  /** True once an indexed field held an array (the index may list a document several times). */
   multikey = false;
+  /** The indexed fields that held an array (MongoDB's multikey paths, per key field). */
+  readonly multikeyFields = new Set<string>();
 
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
@@ -120,6 +123,10 @@ export class Index {
       }
       return values.length ? values : [MISSING_KEY];
     });
+    if (arrayField !== null) {
+      this.multikey = true;
+      this.multikeyFields.add(arrayField);
+    }
     let tuples: unknown[][] = [[]];
     for (const values of perField) {
       const next: unknown[][] = [];
@@ -163,8 +170,8 @@ export class Index {
     if (this.kind === '2dsphere') {
       for (const f of this.fields) {
         if (this.spec.key[f] !== '2dsphere') continue;
-        const { values, present } = pathValues(doc, f);
-        if (present) for (const v of values) validateGeoJsonForIndex(v);
+        // Leaf arrays stay whole: a legacy pair [lng, lat] is one point, not two values.
+        for (const v of getPathValues(doc, f, false)) validateGeoJsonForIndex(v);
       }
     }
     if (this.kind === 'text' && this.text) {
@@ -181,7 +188,6 @@ export class Index {
       if (this.unique) this.uniqueKeys.set(keyString(keys[0]), id);
       return;
     }
-    this.multikey = true;
     const seen = new Set<string>();
     for (const key of keys) {
       const ks = keyString(key);
@@ -212,10 +218,18 @@ export class Index {
     }
   }
 
-  /** Record ids (as _id keys) of documents containing any of the stemmed terms. */
-  textCandidates(terms: string[]): Set<string> {
+  /**
+   * Record ids (as _id keys) of documents containing any of the stemmed terms; every posting
+   * read counts as an examined key.
+   */
+  textCandidates(terms: string[], counters?: { keysExamined: number }): Set<string> {
     const out = new Set<string>();
-    for (const t of terms) for (const id of this.postings.get(t) ?? []) out.add(id);
+    for (const t of terms) {
+      const ids = this.postings.get(t);
+      if (!ids) continue;
+      if (counters) counters.keysExamined += ids.size;
+      for (const id of ids) out.add(id);
+    }
     return out;
   }
 
@@ -224,6 +238,7 @@ export class Index {
     this.uniqueKeys.clear();
     this.postings.clear();
     this.multikey = false;
+    this.multikeyFields.clear();
   }
 }
 

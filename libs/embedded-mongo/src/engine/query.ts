@@ -1,17 +1,21 @@
 /**
  * Runs a filter over a collection: planning, matching ($text and $near included), sorting,
  * skip and limit. Returns stored documents (never mutate them) with their `_id` keys.
+ * `planQuery` is the decision alone (what explain's queryPlanner reports); `findMatches` runs
+ * it and, when given a `QueryStats`, counts the keys and documents it examined.
  */
 import { Document, compareValues, isPlainDocument } from '../bson/values';
 import { MongoError, ErrorCode } from '../errors';
 import { compileFilter, MatchContext } from '../query/matcher';
 import { compileSort, sortKeyFor } from '../query/sort';
 import { TEXT_SCORE } from '../query/projection';
-import { parseTextQuery, queryStems, textMatch } from '../query/text';
-import { nearDistance, parseNear } from '../query/geo';
+import { getPathValues } from '../query/paths';
+import { parseTextQuery, queryStems, textMatch, TextQuery } from '../query/text';
+import { NearSpec, nearestLocation, parseNear } from '../query/geo';
 import { evaluateExpression } from '../aggregate';
 import { Collection } from './collection';
-import { plan } from './planner';
+import { Index } from './indexes';
+import { plan, Plan, resolveHint, ScanCounters } from './planner';
 import { Transaction } from './sessions';
 
 export interface QueryShape {
@@ -22,11 +26,42 @@ export interface QueryShape {
   limit?: number;
   /** ICU-style collation; applied to sorting strings (locale and strength). */
   collation?: Document;
+  /** Index name, key pattern or `{ $natural: 1 | -1 }`. */
+  hint?: unknown;
 }
 
 export interface Match {
   idKey: string;
   doc: Document;
+  /** $near queries: the distance, and the stored location it was measured to. */
+  distance?: number;
+  location?: unknown;
+}
+
+/** What running a query cost, as explain's executionStats reports it. */
+export interface QueryStats extends ScanCounters {
+  /** Documents read from the collection (fetched) and tested against the filter. */
+  docsExamined: number;
+  /** Documents that passed the filter, before sort, skip and limit. */
+  matched: number;
+}
+
+export function newQueryStats(): QueryStats {
+  return { keysExamined: 0, seeks: 0, dupsTested: 0, dupsDropped: 0, docsExamined: 0, matched: 0 };
+}
+
+/** How a query runs; explain describes exactly this. */
+export interface QueryPlan {
+  /** How candidates are read (unless the text index's postings supply them). */
+  access: Plan;
+  text: { index: Index; query: TextQuery; terms: string[]; candidates: boolean } | null;
+  near: { field: string; spec: NearSpec; index: Index } | null;
+  /** The order after the scan: none needed, the sort specification, or distance ($near). */
+  order: 'scan' | 'sort' | 'distance';
+  /** The sort specification as a comparator (collation included), null without one. */
+  compare: ((a: Document, b: Document) => number) | null;
+  /** The scan may stop after this many matches (skip + limit), else Infinity. */
+  stopAfter: number;
 }
 
 interface Special {
@@ -51,86 +86,148 @@ function findSpecial(filter: Document): Special {
   return out;
 }
 
+/**
+ * The geo index a near query on `field` can use, as MongoDB's planner picks one: GeoJSON
+ * points need a 2dsphere index, a legacy pair with $near (flat) a 2d index, a legacy pair with
+ * $nearSphere either. Fails with 291 NoQueryExecutionPlans when there is none.
+ */
+export function geoIndexFor(coll: Collection, field: string, near: NearSpec): Index {
+  for (const index of coll.indexes.values()) {
+    const type = index.spec.key[field];
+    if (type === '2d' && near.legacy) return index;
+    if (type === '2dsphere' && (near.spherical || !near.legacy)) return index;
+  }
+  throw new MongoError(
+    ErrorCode.NoQueryExecutionPlans,
+    `error processing query: ns=${coll.ns}: planner returned error :: caused by :: unable to find index for $geoNear query`,
+  );
+}
+
 export const matchContextBase: MatchContext = {
   evalExpr: (expr, doc) => evaluateExpression(expr, doc),
 };
 
-export function findMatches(
-  coll: Collection | undefined,
-  shape: QueryShape,
-  txn: Transaction | null,
-): Match[] {
-  if (!coll) return [];
+/** Chooses how `shape` runs over `coll` (validating the filter's special operators and hint). */
+export function planQuery(coll: Collection, shape: QueryShape): QueryPlan {
   const filter = shape.filter ?? {};
   const special = findSpecial(filter);
-  const ctx: MatchContext = { ...matchContextBase };
-  let scores: WeakMap<Document, number> | null = null;
-  let textIds: Set<string> | null = null;
+  let text: QueryPlan['text'] = null;
   if (special.text) {
     const index = [...coll.indexes.values()].find((i) => i.kind === 'text');
     if (!index?.text) {
       throw new MongoError(ErrorCode.IndexNotFound, 'text index required for $text query');
     }
-    const q = parseTextQuery(special.text);
-    const spec = index.text;
+    const query = parseTextQuery(special.text);
+    const terms = queryStems(query, index.text).positive;
+    text = { index, query, terms, candidates: terms.length > 0 && filter.$text !== undefined };
+  }
+  let near: QueryPlan['near'] = null;
+  if (special.near) {
+    const { field } = special.near;
+    const spec = parseNear(special.near.spec, special.near.spherical);
+    near = { field, spec, index: geoIndexFor(coll, field, spec) };
+  }
+  let hint = resolveHint(coll, shape.hint);
+  if (hint instanceof Index && hint.kind !== 'regular') {
+    // Hinting the index a $text or $near query uses anyway is fine; other special ones are not.
+    if (hint !== text?.index && hint !== near?.index) {
+      throw new MongoError(
+        ErrorCode.NotImplemented,
+        `hint of the ${hint.kind} index ${hint.name} for a query that does not use it is not supported by the embedded server`,
+      );
+    }
+    hint = null;
+  }
+  const access = plan(coll, filter, shape.sort, hint);
+  const collated = collatedSort(shape.sort, shape.collation);
+  const compare = collated ?? compileSort(shape.sort); // also validates the specification
+  const sortedByIndex = access.sorted && !text?.candidates && !near && !collated;
+  const order: QueryPlan['order'] =
+    near && !shape.sort ? 'distance' : compare && !sortedByIndex ? 'sort' : 'scan';
+  const limit = shape.limit ?? 0;
+  const stopAfter = order === 'scan' && limit > 0 ? (shape.skip ?? 0) + limit : Infinity;
+  return { access, text, near, order, compare, stopAfter };
+}
+
+export function findMatches(
+  coll: Collection | undefined,
+  shape: QueryShape,
+  txn: Transaction | null,
+  stats: QueryStats = newQueryStats(),
+): Match[] {
+  if (!coll) return [];
+  return runPlan(coll, planQuery(coll, shape), shape, txn, stats);
+}
+
+/** Executes a plan from `planQuery` (same shape), counting its work into `stats`. */
+export function runPlan(
+  coll: Collection,
+  qp: QueryPlan,
+  shape: QueryShape,
+  txn: Transaction | null,
+  stats: QueryStats,
+): Match[] {
+  const filter = shape.filter ?? {};
+  const ctx: MatchContext = { ...matchContextBase };
+  let scores: WeakMap<Document, number> | null = null;
+  if (qp.text) {
+    const { index, query } = qp.text;
+    const spec = index.text as NonNullable<Index['text']>;
     const s = new WeakMap<Document, number>();
     scores = s;
     ctx.textMatcher = (doc) => {
-      const score = textMatch(doc, spec, q);
+      const score = textMatch(doc, spec, query);
       if (score === null) return false;
       s.set(doc, score);
       return true;
     };
-    const terms = queryStems(q, spec).positive;
-    if (terms.length && filter.$text !== undefined) textIds = index.textCandidates(terms);
-  }
-  if (special.near) {
-    const { field } = special.near;
-    const geo = [...coll.indexes.values()].some(
-      (i) => (i.kind === '2dsphere' || i.kind === '2d') && field in i.spec.key,
-    );
-    if (!geo) {
-      throw new MongoError(291, 'error processing query: unable to find index for $geoNear query');
-    }
   }
   const matches = compileFilter(filter, ctx);
-  const collated = collatedSort(shape.sort, shape.collation);
-  const sortFn = collated ?? compileSort(shape.sort);
   const skip = shape.skip ?? 0;
   const limit = shape.limit ?? 0;
+  // A transaction adds documents changed since its snapshot after the index walk, out of
+  // index order: it reads every candidate and sorts.
+  const order = txn && qp.order === 'scan' && qp.compare ? 'sort' : qp.order;
+  const stopAfter = txn ? Infinity : qp.stopAfter;
 
   const out: Match[] = [];
-  let sorted = false;
-  let wanted = Infinity;
   const consider = (idKey: string, doc: Document | undefined): boolean => {
-    if (doc && matches(doc)) {
+    if (doc === undefined) return true;
+    stats.docsExamined++;
+    if (matches(doc)) {
       out.push({ idKey, doc: scores ? withScore(doc, scores.get(doc)) : doc });
-      if (out.length >= wanted) return false;
+      if (out.length >= stopAfter) return false;
     }
     return true;
   };
   if (txn) {
-    scanInTransaction(coll, filter, shape.sort, txn, consider);
-  } else if (textIds) {
-    for (const idKey of textIds) consider(idKey, coll.get(idKey));
-  } else {
-    const p = plan(coll, filter, shape.sort);
-    sorted = p.sorted && !special.near && !collated;
-    if (sorted && limit > 0) wanted = skip + limit;
-    if (p.scan) p.scan((idKey) => consider(idKey, coll.get(idKey)));
-    else {
-      for (const [idKey, rec] of coll.records) if (!consider(idKey, rec.doc)) break;
+    scanInTransaction(coll, qp.access, txn, consider, stats);
+  } else if (qp.text?.candidates) {
+    for (const idKey of qp.text.index.textCandidates(qp.text.terms, stats)) {
+      if (!consider(idKey, coll.get(idKey))) break;
     }
+  } else if (qp.access.scan) {
+    qp.access.scan((idKey) => consider(idKey, coll.get(idKey)), stats);
+  } else {
+    for (const [idKey, rec] of coll.records) if (!consider(idKey, rec.doc)) break;
   }
+  stats.matched = out.length;
 
-  if (special.near && !shape.sort) {
-    const near = parseNear(special.near.spec, special.near.spherical);
-    const field = special.near.field;
-    const dist = new Map<Match, number>();
-    for (const m of out) dist.set(m, nearDistance(pathGet(m.doc, field), near) ?? Infinity);
-    out.sort((a, b) => (dist.get(a) as number) - (dist.get(b) as number));
-  } else if (sortFn && !sorted) {
-    out.sort((a, b) => sortFn(a.doc, b.doc));
+  if (order === 'distance' && qp.near) {
+    const { field, spec } = qp.near;
+    for (let i = 0; i < out.length; i++) {
+      const nearest = nearestLocation(getPathValues(out[i].doc, field, false), spec);
+      out[i] = {
+        idKey: out[i].idKey,
+        doc: out[i].doc,
+        distance: nearest?.distance ?? Infinity,
+        location: nearest?.location,
+      };
+    }
+    out.sort((a, b) => (a.distance as number) - (b.distance as number));
+  } else if (order === 'sort' && qp.compare) {
+    const compare = qp.compare;
+    out.sort((a, b) => compare(a.doc, b.doc));
   }
   const end = limit > 0 ? skip + limit : undefined;
   return skip || end !== undefined ? out.slice(skip, end) : out;
@@ -143,12 +240,11 @@ export function findMatches(
  */
 function scanInTransaction(
   coll: Collection,
-  filter: Document,
-  sort: Document | undefined,
+  p: Plan,
   txn: Transaction,
   consider: (idKey: string, doc: Document | undefined) => boolean,
+  counters: ScanCounters,
 ): void {
-  const p = plan(coll, filter, sort);
   if (!p.scan) {
     for (const [idKey, doc] of txn.scan(coll)) consider(idKey, doc);
     return;
@@ -160,7 +256,7 @@ function scanInTransaction(
     consider(idKey, txn.read(coll, idKey) ?? undefined);
     return true;
   };
-  p.scan(visit);
+  p.scan(visit, counters);
   for (const idKey of coll.history.keys()) visit(idKey);
   for (const idKey of txn.writes.get(coll)?.keys() ?? []) visit(idKey);
 }
@@ -213,15 +309,6 @@ function withScore(doc: Document, score: number | undefined): Document {
   const copy: Document = { ...doc };
   (copy as Record<symbol, unknown>)[TEXT_SCORE] = score ?? 0;
   return copy;
-}
-
-function pathGet(doc: Document, path: string): unknown {
-  let v: unknown = doc;
-  for (const part of path.split('.')) {
-    if (!isPlainDocument(v)) return undefined;
-    v = v[part];
-  }
-  return v;
 }
 
 /** Documents of a collection as a transaction (or, without one, the present) sees them. */

@@ -7,6 +7,7 @@ import {
   matchGeoWithin,
   matchNear,
   nearDistance,
+  nearestLocation,
   parseNear,
   pointOf,
   validateGeoJsonForIndex,
@@ -569,5 +570,21 @@ describe('matchGeoIntersects', () => {
     ]) {
       expect(errorOf(() => matchGeoIntersects(gj([1, 1]), bad)).code).toBe(2);
     }
+  });
+});
+
+describe('nearestLocation', () => {
+  const near = parseNear({ $nearSphere: { $geometry: gj(KYIV) } }, true);
+
+  it('picks the nearest stored value across path branches and array elements', () => {
+    const r = nearestLocation([[gj(LVIV), gj(KHARKIV)], gj(ODESA)], near);
+    expect(r?.location).toEqual(gj(KHARKIV));
+    expect(r?.distance).toBeCloseTo(haversineMeters(KYIV, KHARKIV), 6);
+  });
+
+  it('keeps legacy pairs as stored and ignores values without a location', () => {
+    const r = nearestLocation([undefined, 'x', [LVIV[0], LVIV[1]]], near);
+    expect(r?.location).toEqual(LVIV);
+    expect(nearestLocation([undefined, null, 5], near)).toBeNull();
   });
 });

@@ -158,6 +158,11 @@ function parseGeometry(value: unknown, fail: Fail): Geometry {
 
 /** A document value as geometries: legacy pairs, GeoJSON, or (multikey) arrays of those. */
 function geometriesOf(value: unknown): Geometry[] {
+  return locationsOf(value).map((l) => l.geometry);
+}
+
+/** The geometries of a value, each with the stored value it was read from. */
+function locationsOf(value: unknown): { geometry: Geometry; raw: unknown }[] {
   const lenient: Fail = () => {
     throw LENIENT;
   };
@@ -174,12 +179,12 @@ function geometriesOf(value: unknown): Geometry[] {
     return p ? { type: 'Point', coordinates: p } : null;
   };
   const g = one(value);
-  if (g) return [g];
+  if (g) return [{ geometry: g, raw: value }];
   if (!Array.isArray(value)) return [];
-  const out: Geometry[] = [];
+  const out: { geometry: Geometry; raw: unknown }[] = [];
   for (const el of value) {
     const e = one(el);
-    if (e) out.push(e);
+    if (e) out.push({ geometry: e, raw: el });
   }
   return out;
 }
@@ -406,11 +411,33 @@ export function nearDistance(value: unknown, near: NearSpec): number | null {
   if (geoms.length === 0) return null;
   let best = Infinity;
   for (const g of geoms) {
-    const d =
-      near.legacy && !near.spherical
-        ? planarDistanceTo(near.point, g)
-        : sphericalDistanceTo(near.point, g) / (near.legacy ? EARTH_RADIUS_METERS : 1);
+    const d = distanceTo(g, near);
     if (d < best) best = d;
+  }
+  return best;
+}
+
+function distanceTo(g: Geometry, near: NearSpec): number {
+  return near.legacy && !near.spherical
+    ? planarDistanceTo(near.point, g)
+    : sphericalDistanceTo(near.point, g) / (near.legacy ? EARTH_RADIUS_METERS : 1);
+}
+
+/**
+ * The nearest location among the values of a geo field (one per path branch; each may be a
+ * point, a geometry or an array of them) and its distance in `nearDistance`'s units. The
+ * location is the stored value it was measured to ($geoNear's includeLocs). Null without one.
+ */
+export function nearestLocation(
+  values: unknown[],
+  near: NearSpec,
+): { distance: number; location: unknown } | null {
+  let best: { distance: number; location: unknown } | null = null;
+  for (const value of values) {
+    for (const { geometry, raw } of locationsOf(value)) {
+      const d = distanceTo(geometry, near);
+      if (!best || d < best.distance) best = { distance: d, location: raw };
+    }
   }
   return best;
 }
