@@ -18,6 +18,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { GATEWAY, nodeCommand, SERVICES, SWC_NODE_PROJECT, type Deployable } from './processes';
+import { seedDemoData } from './seed';
 import { ManagedProcess, natsAnswers, poll, preferredPort } from './supervisor';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     NATS_URL: natsUrl,
     MONGODB_URI: mongoUri,
     JWT_SECRET: jwtSecret(),
+    ...adminCredentials(),
     PORT: String(port),
     HOST: host,
     SWC_NODE_PROJECT: path.join(ROOT, SWC_NODE_PROJECT),
@@ -91,9 +93,8 @@ async function main(): Promise<void> {
   }
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   say(`Spilno is ready in ${seconds} s at ${url}  (API ${url}/api/v1, docs ${url}/api/docs)`);
-  if (values.seed) {
-    say('--seed: demo data arrives with the initiatives feature (issue 5); nothing was loaded');
-  }
+  say(`admin: ${env.ADMIN_EMAIL} (password: ${adminPasswordHint()})`);
+  if (values.seed) await seed(url, env);
   say('Ctrl-C stops everything');
 }
 
@@ -177,13 +178,57 @@ async function gatewayPort(): Promise<number> {
 
 /** JWT_SECRET, or one generated once and kept in .data/, so tokens survive restarts. */
 function jwtSecret(): string {
-  if (process.env.JWT_SECRET) return process.env.JWT_SECRET;
-  const file = path.join(DATA, 'jwt-secret');
+  return process.env.JWT_SECRET ?? secretFile('jwt-secret', 48);
+}
+
+/**
+ * The first admin (api.md, Roles): ADMIN_EMAIL/ADMIN_PASSWORD when set; otherwise, on this
+ * machine, admin@spilno.local with a password generated once and kept in .data/.
+ */
+function adminCredentials(): { ADMIN_EMAIL: string; ADMIN_PASSWORD: string } {
+  if (process.env.ADMIN_EMAIL && process.env.ADMIN_PASSWORD) {
+    return { ADMIN_EMAIL: process.env.ADMIN_EMAIL, ADMIN_PASSWORD: process.env.ADMIN_PASSWORD };
+  }
+  return { ADMIN_EMAIL: 'admin@spilno.local', ADMIN_PASSWORD: secretFile('admin-password', 18) };
+}
+
+function adminPasswordHint(): string {
+  return process.env.ADMIN_PASSWORD ? 'ADMIN_PASSWORD' : path.join(DATA, 'admin-password');
+}
+
+/** A random secret generated once for this machine and kept, readable by its owner only. */
+function secretFile(name: string, bytes: number): string {
+  const file = path.join(DATA, name);
   if (!existsSync(file)) {
-    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
-    say(`generated a JWT secret for this machine in ${file}`);
+    writeFileSync(file, randomBytes(bytes).toString('base64url'), { mode: 0o600 });
+    say(`generated ${file}`);
   }
   return readFileSync(file, 'utf8').trim();
+}
+
+async function seed(url: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const demoPassword = secretFile('demo-password', 12);
+  try {
+    const summary = await seedDemoData({
+      baseUrl: url,
+      admin: { email: env.ADMIN_EMAIL!, password: env.ADMIN_PASSWORD! },
+      demoPassword,
+      say,
+    });
+    if (summary.skipped) {
+      say('--seed: the demo data is already there; nothing was added');
+      return;
+    }
+    const { skipped: _skipped, ...counts } = summary;
+    say(
+      `--seed: loaded ${Object.entries(counts)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ')}; demo accounts *@demo.spilno.local, password in ` +
+        path.join(DATA, 'demo-password'),
+    );
+  } catch (e) {
+    say(`--seed failed: ${(e as Error).message}`);
+  }
 }
 
 function launch(deployable: Deployable, env: NodeJS.ProcessEnv): ManagedProcess {

@@ -66,7 +66,7 @@ describe('npm start (deploy/local/start.ts)', () => {
     await stopTestMongo();
   });
 
-  it('starts NATS, MongoDB, four services and the gateway, ready within 20 s; stops on Ctrl-C', async () => {
+  it('starts NATS, MongoDB, four services and the gateway, ready within 20 s; seeds; stops on Ctrl-C', async () => {
     const port = await freePort();
     const natsPort = await freePort();
     const start = npmStart(
@@ -89,8 +89,20 @@ describe('npm start (deploy/local/start.ts)', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready' });
     expect(readyAfter).toBeLessThan(20);
-    expect(output).toMatch(/--seed: demo data arrives with the initiatives feature \(issue 5\)/);
     expect(natsUrl).not.toBeNull();
+
+    // --seed loads the demo data through the API once the system is ready.
+    const seeded = await start.until(/--seed: (loaded .*|failed: .*)/, 60_000);
+    expect(/--seed: (loaded .*|failed: .*)/.exec(seeded)?.[1]).toMatch(
+      /^loaded 5 organizations, 8 initiatives, \d+ tasks, 6 applications, 4 proposals, 7 votes, 3 reports/,
+    );
+    const page = (await (
+      await fetch(`http://127.0.0.1:${port}/api/v1/initiatives?limit=100`)
+    ).json()) as { items: { mode: string; region: string }[] };
+    expect(new Set(page.items.map((i) => i.mode))).toEqual(
+      new Set(['co-design', 'co-delivery', 'co-monitoring']),
+    );
+    expect(new Set(page.items.map((i) => i.region)).size).toBeGreaterThanOrEqual(4);
 
     start.child.kill('SIGINT');
 
@@ -98,7 +110,7 @@ describe('npm start (deploy/local/start.ts)', () => {
     expect(start.output()).toMatch(/\[start\] stopped/);
     expect(await portIsFree(port)).toBe(true);
     expect(await natsAnswers('127.0.0.1', Number(natsUrl?.[1]))).toBe(false);
-  });
+  }, 120_000);
 
   it('stops everything with exit code 1 when a child dies', async () => {
     const nats = await startNatsServer();

@@ -11,6 +11,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AccessTokenVerifier, AuthenticationGuard, PoliciesGuard } from '@spilno/auth';
 import type { Logger } from '@spilno/config';
 import { RpcClient } from '@spilno/messaging';
+import { ApplicationsModule } from './applications/applications.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthRevocationModule } from './auth-revocation/auth-revocation.module';
 import { LOGGER } from './common/tokens';
@@ -23,6 +24,8 @@ import { GatewayMetrics } from './metrics/gateway-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PrivacyModule } from './privacy/privacy.module';
+import { ProposalsModule } from './proposals/proposals.module';
+import { ReportsModule } from './reports/reports.module';
 import { RolesModule } from './roles/roles.module';
 import { ProfileModule } from './profile/profile.module';
 
@@ -83,6 +86,9 @@ export class AppModule {
         RolesModule,
         PrivacyModule,
         InitiativesModule,
+        ApplicationsModule,
+        ProposalsModule,
+        ReportsModule,
         ...features,
       ],
       controllers: [HealthController, MetricsController],

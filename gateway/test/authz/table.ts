@@ -25,6 +25,7 @@
  */
 import type { Response } from 'supertest';
 import {
+  inHours,
   initiativeBody,
   ROLES,
   taskBody,
@@ -555,6 +556,290 @@ export const TABLE: Table = {
     changeTask('draft', row(401, 404, 200, 404, 200, 404, 404, 200)),
     changeTask('cancelled', row(401, 404, 409, 404, 409, 404, 404, 409)),
   ],
+
+  // --- participation (co-delivery) ---------------------------------------------------------------
+  'POST /api/v1/tasks/{id}/applications': [
+    {
+      // Anyone signed in may volunteer, organizers too (for their own organization's tasks).
+      name: 'a task of a published initiative of A',
+      owners: 'anyone',
+      target: async (fx) => ({ params: { id: (await openTask(fx)).id }, body: {} }),
+      expect: row(401, 201, 201, 201, 201, 201, 201, 201),
+    },
+    {
+      name: 'a task of a draft initiative of A (not open to volunteers yet)',
+      owners: NOBODY,
+      target: async (fx) => ({ params: { id: (await taskOfA(fx, 'draft', false)).id }, body: {} }),
+      expect: row(401, 404, 409, 404, 409, 404, 404, 409),
+    },
+  ],
+  'GET /api/v1/tasks/{id}/applications': [
+    {
+      name: 'the applications of a published task of A (with what applicants share)',
+      owners: A_SIDE,
+      target: async (fx) => ({
+        params: { id: (await applicationOfA(fx, 'pending', false)).taskId },
+      }),
+      expect: row(401, 403, 200, 403, 200, 403, 403, 200),
+    },
+    {
+      name: 'the applications of a task of a draft initiative of A',
+      owners: A_SIDE,
+      target: async (fx) => ({ params: { id: (await taskOfA(fx, 'draft', false)).id } }),
+      expect: row(401, 404, 200, 404, 200, 404, 404, 200),
+    },
+  ],
+  'GET /api/v1/me/applications': [
+    {
+      name: "own applications (never another person's)",
+      owners: 'self',
+      target: async (fx, role) => {
+        const account = fx.account(role);
+        if (account) await applyAs(fx, account);
+        return {
+          verify: (res) => {
+            if (!account) return [];
+            const users = (res.body.items as { userId: string }[]).map((a) => a.userId);
+            return check(
+              users.length > 0 && users.every((id) => id === account?.id),
+              `listed applications of ${JSON.stringify(users)}`,
+            );
+          },
+        };
+      },
+      expect: row(401, 200, 200, 200, 200, 200, 200, 200),
+    },
+  ],
+  'GET /api/v1/applications/{id}': [
+    {
+      name: "a volunteer's application to a task of A",
+      owners: A_SIDE,
+      target: async (fx) => ({ params: { id: (await applicationOfA(fx, 'pending', false)).id } }),
+      expect: row(401, 404, 200, 404, 200, 404, 404, 200),
+    },
+    {
+      name: "the caller's own application",
+      owners: 'self',
+      target: async (fx, role) => {
+        const account = fx.account(role);
+        const own = account ? await applyAs(fx, account) : await applicationOfA(fx, 'pending');
+        return { params: { id: own.id } };
+      },
+      expect: row(401, 200, 200, 200, 200, 200, 200, 200),
+    },
+  ],
+  'POST /api/v1/applications/{id}/accept': [
+    reviewApplication('pending', row(401, 404, 200, 404, 200, 404, 404, 200)),
+    {
+      name: "the caller's own pending application (a volunteer does not accept themself)",
+      owners: 'self',
+      target: async (fx, role) => {
+        const account = fx.account(role);
+        const own = account ? await applyAs(fx, account) : await applicationOfA(fx, 'pending');
+        return { params: { id: own.id } };
+      },
+      expect: row(401, 403, 200, 403, 200, 403, 403, 200),
+    },
+  ],
+  'POST /api/v1/applications/{id}/reject': [
+    reviewApplication('pending', row(401, 404, 200, 404, 200, 404, 404, 200)),
+  ],
+  'POST /api/v1/applications/{id}/withdraw': [
+    {
+      name: "the caller's own application",
+      owners: 'self',
+      target: async (fx, role) => {
+        const account = fx.account(role);
+        const own = account ? await applyAs(fx, account) : await applicationOfA(fx, 'pending');
+        return { params: { id: own.id } };
+      },
+      expect: row(401, 200, 200, 200, 200, 200, 200, 200),
+    },
+    {
+      // Organizers reject; only the volunteer (and admins) withdraw.
+      name: "a volunteer's application to a task of A",
+      owners: NOBODY,
+      target: async (fx) => ({ params: { id: (await applicationOfA(fx, 'pending')).id } }),
+      expect: row(401, 404, 403, 404, 403, 404, 404, 200),
+    },
+  ],
+  'POST /api/v1/applications/{id}/check-in': [
+    reviewApplication('accepted', row(401, 404, 200, 404, 200, 404, 404, 200)),
+  ],
+  'POST /api/v1/applications/{id}/complete': [
+    reviewApplication('checked_in', row(401, 404, 200, 404, 200, 404, 404, 200), { hours: 3 }),
+  ],
+  'POST /api/v1/applications/{id}/no-show': [
+    reviewApplication('accepted', row(401, 404, 200, 404, 200, 404, 404, 200)),
+  ],
+
+  // --- co-design ----------------------------------------------------------------------------
+  'POST /api/v1/initiatives/{id}/proposals': [
+    {
+      name: 'a published co-design initiative of A',
+      owners: 'anyone',
+      target: async (fx) => ({
+        params: { id: (await codesignOfA(fx, 'published')).id },
+        body: PROPOSAL,
+      }),
+      expect: row(401, 201, 201, 201, 201, 201, 201, 201),
+    },
+    {
+      name: 'a draft co-design initiative of A',
+      owners: NOBODY,
+      target: async (fx) => ({
+        params: { id: (await codesignOfA(fx, 'draft')).id },
+        body: PROPOSAL,
+      }),
+      expect: row(401, 404, 409, 404, 409, 404, 404, 409),
+    },
+  ],
+  'GET /api/v1/initiatives/{id}/proposals': [
+    {
+      name: 'the proposals of a published co-design initiative of A',
+      owners: 'anyone',
+      target: async (fx) => ({ params: { id: (await proposalOfA(fx, false)).initiativeId } }),
+      expect: everyone(200),
+    },
+    {
+      name: 'the proposals of a draft co-design initiative of A',
+      owners: A_SIDE,
+      target: async (fx) => ({ params: { id: (await codesignOfA(fx, 'draft')).id } }),
+      expect: row(404, 404, 200, 404, 200, 404, 404, 200),
+    },
+  ],
+  'GET /api/v1/proposals/{id}': [
+    {
+      name: "a citizen's proposal on a published initiative of A (author as id and name only)",
+      owners: 'anyone',
+      target: async (fx) => ({
+        params: { id: (await proposalOfA(fx, false)).id },
+        verify: (res) => check(!('email' in (res.body.author ?? {})), 'the author has an email'),
+      }),
+      expect: everyone(200),
+    },
+  ],
+  'PATCH /api/v1/proposals/{id}': [
+    {
+      name: "a citizen's proposal on a published initiative of A (the author does not decide)",
+      owners: A_SIDE,
+      target: async (fx) => ({
+        params: { id: (await proposalOfA(fx)).id },
+        body: { status: 'under_review', response: 'Розглядаємо' },
+      }),
+      expect: row(401, 403, 200, 403, 200, 403, 403, 200),
+    },
+  ],
+  'POST /api/v1/proposals/{id}/votes': [
+    {
+      // Each role votes once on the shared proposal.
+      name: 'a proposal on a published initiative of A',
+      owners: 'anyone',
+      target: async (fx) => ({ params: { id: (await proposalOfA(fx, false)).id } }),
+      expect: row(401, 201, 201, 201, 201, 201, 201, 201),
+    },
+  ],
+  'DELETE /api/v1/proposals/{id}/votes': [
+    {
+      name: "the caller's own vote",
+      owners: 'self',
+      target: async (fx, role) => {
+        const proposal = await proposalOfA(fx);
+        const account = fx.account(role);
+        if (account) await fx.ok('post', `/api/v1/proposals/${proposal.id}/votes`, account, 201);
+        return { params: { id: proposal.id } };
+      },
+      expect: row(401, 204, 204, 204, 204, 204, 204, 204),
+    },
+  ],
+
+  // --- co-monitoring ------------------------------------------------------------------------
+  'POST /api/v1/initiatives/{id}/reports': [
+    {
+      name: 'a published co-monitoring initiative of A',
+      owners: 'anyone',
+      target: async (fx) => ({
+        params: { id: (await monitoringOfA(fx, 'published')).id },
+        body: reportBody(),
+      }),
+      expect: row(401, 201, 201, 201, 201, 201, 201, 201),
+    },
+    {
+      name: 'a draft co-monitoring initiative of A',
+      owners: NOBODY,
+      target: async (fx) => ({
+        params: { id: (await monitoringOfA(fx, 'draft')).id },
+        body: reportBody(),
+      }),
+      expect: row(401, 404, 409, 404, 409, 404, 404, 409),
+    },
+  ],
+  'GET /api/v1/initiatives/{id}/reports': [
+    {
+      name: 'the reports of a published initiative of A: new ones to A and admins only',
+      owners: 'anyone',
+      target: async (fx, role) => {
+        const fresh = await reportOfA(fx, 'new', false);
+        return {
+          params: { id: fresh.initiativeId },
+          verify: (res) => {
+            const ids = (res.body.items as { id: string }[]).map((r) => r.id);
+            const entitled = A_SIDE.includes(role) || role === 'admin';
+            return check(ids.includes(fresh.id) === entitled, `new report listed: ${!entitled}`);
+          },
+        };
+      },
+      expect: everyone(200),
+    },
+  ],
+  'GET /api/v1/reports/{id}': [
+    {
+      name: 'a verified report on an initiative of A',
+      owners: 'anyone',
+      target: async (fx) => ({ params: { id: (await reportOfA(fx, 'verified', false)).id } }),
+      expect: everyone(200),
+    },
+    {
+      name: 'a new report on an initiative of A (the reporter is another citizen)',
+      owners: A_SIDE,
+      target: async (fx) => ({ params: { id: (await reportOfA(fx, 'new', false)).id } }),
+      expect: row(404, 404, 200, 404, 200, 404, 404, 200),
+    },
+  ],
+  'PATCH /api/v1/reports/{id}': [
+    {
+      name: 'a new report on an initiative of A',
+      owners: A_SIDE,
+      target: async (fx) => ({
+        params: { id: (await reportOfA(fx, 'new')).id },
+        body: { status: 'verified' },
+      }),
+      expect: row(401, 404, 200, 404, 200, 404, 404, 200),
+    },
+    {
+      name: 'a verified report on an initiative of A',
+      owners: A_SIDE,
+      target: async (fx) => ({
+        params: { id: (await reportOfA(fx, 'verified')).id },
+        body: { status: 'resolved', response: 'Полагоджено' },
+      }),
+      expect: row(401, 403, 200, 403, 200, 403, 403, 200),
+    },
+  ],
+  'POST /api/v1/reports/{id}/task': [
+    {
+      name: 'a verified report on an initiative of A, to a co-delivery initiative of A',
+      owners: A_SIDE,
+      target: async (fx) => ({
+        params: { id: (await reportOfA(fx, 'verified')).id },
+        body: {
+          ...taskBody({ startsAt: inHours(30), endsAt: inHours(33) }),
+          initiativeId: (await initiativeOfA(fx, 'published', false)).id,
+        },
+      }),
+      expect: row(401, 403, 201, 403, 201, 403, 403, 201),
+    },
+  ],
 };
 
 /** Adds a fresh account (one per role) to the organization as a coordinator. */
@@ -701,4 +986,133 @@ function changeTask(status: InitiativeStatus, expect: Expectation, body?: object
     target: async (fx) => ({ params: { id: (await taskOfA(fx, status, fresh)).id }, body }),
     expect,
   };
+}
+
+// --- participation, co-design, co-monitoring -----------------------------------------------
+
+const PROPOSAL = { title: 'Лавки в сквері', body: 'Більше лавок у тіні' };
+
+function reportBody() {
+  return {
+    title: 'Укриття зачинене',
+    description: 'Під час тривоги двері були замкнені',
+    severity: 'high',
+    location: { lat: 48.4647, lng: 35.0462 },
+    observedAt: inHours(-2),
+  };
+}
+
+/** A task of a published initiative of A taking applications (one shared, many slots). */
+const openTask = (fx: Fixtures) =>
+  fx.shared('task:open', async () => {
+    const initiative = await initiativeOfA(fx, 'published', false);
+    return fx.ok(
+      'post',
+      `/api/v1/initiatives/${initiative.id}/tasks`,
+      fx.as.coordinatorA,
+      201,
+      taskBody({ slots: 1000 }),
+    );
+  });
+
+let shift = 0;
+
+/**
+ * A fresh task of the shared published initiative of A, with a shift of its own (so one
+ * volunteer accepted for many of them never has two overlapping).
+ */
+async function freshTask(fx: Fixtures): Promise<{ id: string }> {
+  const initiative = await initiativeOfA(fx, 'published', false);
+  const start = 48 + 4 * ++shift;
+  return fx.ok(
+    'post',
+    `/api/v1/initiatives/${initiative.id}/tasks`,
+    fx.as.coordinatorA,
+    201,
+    taskBody({ startsAt: inHours(start), endsAt: inHours(start + 2) }),
+  );
+}
+
+/** `account` applies to a fresh task of A; the application. */
+async function applyAs(fx: Fixtures, account: Account): Promise<{ id: string; taskId: string }> {
+  const task = await freshTask(fx);
+  const applied = await fx.ok('post', `/api/v1/tasks/${task.id}/applications`, account, 201, {});
+  return { id: applied.id, taskId: task.id };
+}
+
+/**
+ * An application of a volunteer (a spare account, no organization) to a task of A, brought to
+ * `status` by A's coordinator; fresh unless `fresh` is false.
+ */
+function applicationOfA(
+  fx: Fixtures,
+  status: 'pending' | 'accepted' | 'checked_in',
+  fresh = true,
+): Promise<{ id: string; taskId: string }> {
+  const make = async () => {
+    const applied = await applyAs(fx, await fx.spare('volunteer'));
+    const by = fx.as.coordinatorA;
+    if (status !== 'pending') {
+      await fx.ok('post', `/api/v1/applications/${applied.id}/accept`, by, 200);
+    }
+    if (status === 'checked_in') {
+      await fx.ok('post', `/api/v1/applications/${applied.id}/check-in`, by, 200);
+    }
+    return applied;
+  };
+  return fresh ? make() : fx.shared(`application:${status}`, make);
+}
+
+/** A coordinator's step on a fresh application of a volunteer in `status`. */
+function reviewApplication(
+  status: 'pending' | 'accepted' | 'checked_in',
+  expect: Expectation,
+  body?: object,
+): Case {
+  return {
+    name: `a volunteer's ${status} application to a task of A`,
+    owners: A_SIDE,
+    target: async (fx) => ({ params: { id: (await applicationOfA(fx, status)).id }, body }),
+    expect,
+  };
+}
+
+const codesignOfA = (fx: Fixtures, status: InitiativeStatus) =>
+  fx.shared(`co-design:${status}`, () => fx.initiativeOfA(status, { mode: 'co-design' }));
+
+const monitoringOfA = (fx: Fixtures, status: InitiativeStatus) =>
+  fx.shared(`co-monitoring:${status}`, () => fx.initiativeOfA(status, { mode: 'co-monitoring' }));
+
+/** A citizen's proposal on the published co-design initiative of A; fresh unless told. */
+function proposalOfA(fx: Fixtures, fresh = true): Promise<{ id: string; initiativeId: string }> {
+  const make = async () => {
+    const initiative = await codesignOfA(fx, 'published');
+    const path = `/api/v1/initiatives/${initiative.id}/proposals`;
+    const proposal = await fx.ok('post', path, await fx.spare('author'), 201, PROPOSAL);
+    return { id: proposal.id, initiativeId: initiative.id };
+  };
+  return fresh ? make() : fx.shared('proposal', make);
+}
+
+/**
+ * A citizen's report on the published co-monitoring initiative of A, `new` or verified by A's
+ * coordinator; fresh unless told.
+ */
+function reportOfA(
+  fx: Fixtures,
+  status: 'new' | 'verified',
+  fresh = true,
+): Promise<{ id: string; initiativeId: string }> {
+  const make = async () => {
+    const initiative = await monitoringOfA(fx, 'published');
+    const path = `/api/v1/initiatives/${initiative.id}/reports`;
+    const report = await fx.ok('post', path, await fx.spare('reporter'), 201, reportBody());
+    if (status === 'verified') {
+      await fx.ok('patch', `/api/v1/reports/${report.id}`, fx.as.coordinatorA, 200, {
+        status: 'verified',
+      });
+    }
+    return { id: report.id, initiativeId: initiative.id };
+  };
+  return fresh ? make() : fx.shared(`report:${status}`, make);
 }

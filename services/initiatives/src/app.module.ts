@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
 import { OutboxRelayModule, serviceDatabase } from '@spilno/messaging';
+import { ApplicationsModule } from './applications/applications.module';
 import { InitiativesHealthModule } from './health/health.module';
 import { InitiativesModule } from './initiatives/initiatives.module';
 import { InitiativesPrivacyModule } from './privacy/privacy.module';
+import { ProposalsModule } from './proposals/proposals.module';
+import { ReportsModule } from './reports/reports.module';
 import { TasksModule } from './tasks/tasks.module';
 
 /**
@@ -17,6 +20,9 @@ import { TasksModule } from './tasks/tasks.module';
     InitiativesPrivacyModule,
     InitiativesModule,
     TasksModule,
+    ApplicationsModule,
+    ProposalsModule,
+    ReportsModule,
   ],
 })
 export class AppModule {}

@@ -80,10 +80,14 @@ export class TasksRepository implements OnModuleInit {
    * never passes `slots`); the task after, or null when it is closed or full. Leaves
    * `updatedAt` alone (the task itself did not change).
    */
-  takeSlot(id: Types.ObjectId, session: ClientSession): Promise<Task | null> {
+  takeSlot(
+    id: Types.ObjectId,
+    session: ClientSession,
+    only: { autoAccept?: true } = {},
+  ): Promise<Task | null> {
     return this.tasks
       .findOneAndUpdate(
-        { _id: id, status: 'open', openSlots: mongoose.trusted({ $gt: 0 }) },
+        { _id: id, status: 'open', openSlots: mongoose.trusted({ $gt: 0 }), ...only },
         { $inc: { filled: 1, openSlots: -1 } },
         { session, returnDocument: 'after', timestamps: false },
       )
