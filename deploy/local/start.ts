@@ -178,7 +178,7 @@ async function gatewayPort(): Promise<number> {
 
 /** JWT_SECRET, or one generated once and kept in .data/, so tokens survive restarts. */
 function jwtSecret(): string {
-  return process.env.JWT_SECRET ?? secretFile('jwt-secret', 48);
+  return process.env.JWT_SECRET || secretFile('jwt-secret', 48);
 }
 
 /**

@@ -43,12 +43,4 @@ describe('crc32c', () => {
       expect(crc32c(data.subarray(cut), crc32c(data.subarray(0, cut)))).toBe(crc32c(data));
     }
   });
-
-  it('is fast enough for multi-megabyte buffers', () => {
-    const data = randomBytes(16 * 1024 * 1024);
-    const start = process.hrtime.bigint();
-    crc32c(data);
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    expect(ms).toBeLessThan(1000); // ~20-40 ms in practice
-  });
 });
