@@ -1,2 +1,3 @@
 export * from './mongo';
 export * from './nats-server';
+export * from './bench';
