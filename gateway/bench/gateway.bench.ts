@@ -154,7 +154,10 @@ async function main(): Promise<void> {
     check(ratio >= 0.25, `gateway path keeps >= 25% of the bare rate (${fmt(ratio * 100, 1)}%)`);
     check(gw.p99 < 20, `gateway p99 < 20 ms at ${CONNECTIONS} connections (${fmt(gw.p99, 1)} ms)`);
     check(gw.errors + gw.non2xx === 0, `no errors or non-2xx answers on the gateway path`);
-    check(extra <= 150, `typed client p50 within 150 µs of raw nats.js (+${fmt(extra)} µs)`);
+    check(
+      extra <= 150,
+      `typed client p50 within 150 µs of raw nats.js (${extra >= 0 ? '+' : ''}${fmt(extra)} µs)`,
+    );
   } finally {
     await shutdownAll();
   }
