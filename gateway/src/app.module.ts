@@ -14,6 +14,7 @@ import { RpcClient } from '@spilno/messaging';
 import { ApplicationsModule } from './applications/applications.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthRevocationModule } from './auth-revocation/auth-revocation.module';
+import { DonationsModule } from './donations/donations.module';
 import { LOGGER } from './common/tokens';
 import { GatewayConfig } from './config/gateway.config';
 import { HealthController } from './health/health.controller';
@@ -89,6 +90,7 @@ export class AppModule {
         ApplicationsModule,
         ProposalsModule,
         ReportsModule,
+        DonationsModule,
         ...features,
       ],
       controllers: [HealthController, MetricsController],

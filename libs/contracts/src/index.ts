@@ -1,3 +1,4 @@
+export * from './donations';
 export * from './envelope';
 export * from './errors';
 export * from './events';

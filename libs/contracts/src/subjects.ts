@@ -72,6 +72,20 @@ export const Subjects = {
   donations: {
     health: 'donations.health.check.v1',
     subjectExport: 'donations.subject.export.v1',
+    campaignCreate: 'donations.campaign.create.v1',
+    campaignGet: 'donations.campaign.get.v1',
+    campaignList: 'donations.campaign.list.v1',
+    fundingGet: 'donations.funding.get.v1',
+    donationPledge: 'donations.donation.pledge.v1',
+    donationList: 'donations.donation.list.v1',
+    donationConfirm: 'donations.donation.confirm.v1',
+    donationRefund: 'donations.donation.refund.v1',
+    expenseCreate: 'donations.expense.create.v1',
+    inKindPledgeCreate: 'donations.in-kind-pledge.create.v1',
+    inKindPledgeList: 'donations.in-kind-pledge.list.v1',
+    inKindPledgeReceive: 'donations.in-kind-pledge.receive.v1',
+    ledgerList: 'donations.ledger.list.v1',
+    ledgerVerify: 'donations.ledger.verify.v1',
   },
 } as const;
 
@@ -106,6 +120,12 @@ export const EventSubjects = {
     applicationNoShow: 'evt.initiatives.application.no-show.v1',
     proposalCreated: 'evt.initiatives.proposal.created.v1',
     reportVerified: 'evt.initiatives.report.verified.v1',
+  },
+  donations: {
+    campaignCreated: 'evt.donations.campaign.created.v1',
+    donationConfirmed: 'evt.donations.donation.confirmed.v1',
+    donationRefunded: 'evt.donations.donation.refunded.v1',
+    expenseRecorded: 'evt.donations.expense.recorded.v1',
   },
 } as const;
 
