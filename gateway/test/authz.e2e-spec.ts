@@ -67,7 +67,13 @@ describe('authorization table (e2e, whole system)', () => {
             const target = await c.target(fx, role);
             const as = role === 'anonymous' ? null : (target.as ?? fx.account(role));
             const method = op.method.toLowerCase() as Lowercase<Operation['method']>;
-            const res = await fx.call(method, concretePath(op, target), as, target.body);
+            const res = await fx.call(
+              method,
+              concretePath(op, target),
+              as,
+              target.body,
+              target.headers,
+            );
             const expected = c.expect[role];
             observations.push({
               route,

@@ -4,7 +4,9 @@
  * on are made fresh for each role by the row's `target`, so one role's successful write never
  * changes what the next role meets.
  */
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { eventually } from '../support';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../system';
 
 export const ROLES = [
@@ -45,6 +47,19 @@ export interface Task {
   initiativeId: string;
 }
 
+export interface Campaign {
+  id: string;
+  initiativeId: string;
+}
+
+export interface Donation {
+  id: string;
+  campaignId: string;
+}
+
+/** Campaigns one initiative may have (20), with room to spare. */
+const CAMPAIGNS_PER_HOST = 18;
+
 export type InitiativeStatus = 'draft' | 'published' | 'completed' | 'cancelled';
 
 export const inHours = (h: number) => new Date(Date.now() + h * HOUR).toISOString();
@@ -74,6 +89,24 @@ export function taskBody(overrides: Body = {}): Body {
   };
 }
 
+export function campaignBody(overrides: Body = {}): Body {
+  return {
+    title: 'Генератор для укриття',
+    goal: { amount: 12_000_000 },
+    inKindNeeds: [{ item: 'Каністри', quantity: 20, unit: 'шт' }],
+    ...overrides,
+  };
+}
+
+export function inKindPledgeBody(overrides: Body = {}): Body {
+  return { item: 'Каністри', quantity: 2, ...overrides };
+}
+
+/** A fresh, unguessable Idempotency-Key header. */
+export function idempotencyKey(): Record<string, string> {
+  return { 'Idempotency-Key': randomUUID() };
+}
+
 /** The payload of a JWT, unverified (tests read their own tokens). */
 export function claimsOf(token: string): Record<string, unknown> {
   const payload = token.split('.')[1] ?? '';
@@ -97,6 +130,8 @@ export class Fixtures {
   orgB!: string;
 
   private serial = 0;
+  /** The published initiative of A new campaigns start on, and how many it has. */
+  private campaignHostOfA: { id: string; campaigns: number } | null = null;
   private readonly memo = new Map<string, Promise<unknown>>();
   /** A refresh-token family the refresh rows spend one token at a time. */
   private refreshChain!: string;
@@ -154,15 +189,29 @@ export class Fixtures {
   }
 
   /** Any request; `as` null is anonymous. */
-  call(method: Method, path: string, as: Account | null, body?: unknown) {
+  call(
+    method: Method,
+    path: string,
+    as: Account | null,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     let req = this.http[method](path);
     if (as) req = req.set('Authorization', `Bearer ${as.accessToken}`);
+    for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
     return body === undefined ? req : req.send(body as object);
   }
 
   /** A set-up request that must answer `status`; its body. */
-  async ok(method: Method, path: string, as: Account | null, status: number, body?: unknown) {
-    const res = await this.call(method, path, as, body);
+  async ok(
+    method: Method,
+    path: string,
+    as: Account | null,
+    status: number,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) {
+    const res = await this.call(method, path, as, body, headers);
     if (res.status !== status) {
       throw new Error(
         `set-up ${method.toUpperCase()} ${path} answered ${res.status}, not ${status}: ` +
@@ -365,6 +414,84 @@ export class Fixtures {
     if (status === 'completed') await this.ok('post', `${path}/complete`, by, 200);
     if (status === 'cancelled') await this.ok('post', `${path}/cancel`, by, 200);
     return { id: task.id, initiativeId: initiative.id };
+  }
+
+  // --- donations ----------------------------------------------------------------------------
+
+  /**
+   * A published initiative of A the donations service already knows (it learns initiatives
+   * from events), reserving one of its 20 campaigns for the caller.
+   */
+  async campaignHost(): Promise<string> {
+    if (!this.campaignHostOfA || this.campaignHostOfA.campaigns >= CAMPAIGNS_PER_HOST) {
+      const initiative = await this.initiativeOfA('published');
+      const known = await eventually(
+        () => this.call('get', `/api/v1/initiatives/${initiative.id}/campaigns`, null),
+        (res) => res.status !== 404,
+        15_000,
+      );
+      if (known.status !== 200) {
+        throw new Error(`the donations service never learnt of ${initiative.id} (${known.status})`);
+      }
+      this.campaignHostOfA = { id: initiative.id, campaigns: 0 };
+    }
+    this.campaignHostOfA.campaigns += 1;
+    return this.campaignHostOfA.id;
+  }
+
+  /** A fresh campaign of A (UAH, with an in-kind need), started by A's coordinator. */
+  async campaignOfA(): Promise<Campaign> {
+    const initiativeId = await this.campaignHost();
+    const path = `/api/v1/initiatives/${initiativeId}/campaigns`;
+    const res = await eventually(
+      () => this.call('post', path, this.as.coordinatorA, campaignBody()),
+      (r) => r.status !== 404,
+      15_000,
+    );
+    if (res.status !== 201) {
+      throw new Error(`set-up POST ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    }
+    return { id: res.body.id as string, initiativeId };
+  }
+
+  /** A fresh pledge of `amount` to a fresh campaign of A, by `donor` (null: anonymous). */
+  async donationOfA(donor: Account | null, amount = 10_000): Promise<Donation> {
+    const campaign = await this.campaignOfA();
+    const body = await this.ok(
+      'post',
+      `/api/v1/campaigns/${campaign.id}/donations`,
+      donor,
+      201,
+      { amount },
+      idempotencyKey(),
+    );
+    return { id: body.id, campaignId: campaign.id };
+  }
+
+  /** A fresh donation of A, confirmed by A's coordinator (the campaign's balance covers it). */
+  async receivedDonationOfA(donor: Account | null, amount = 10_000): Promise<Donation> {
+    const donation = await this.donationOfA(donor, amount);
+    await this.ok(
+      'post',
+      `/api/v1/donations/${donation.id}/confirm`,
+      this.as.coordinatorA,
+      200,
+      {},
+    );
+    return donation;
+  }
+
+  /** A fresh in-kind pledge to a fresh campaign of A, by `person`. */
+  async inKindPledgeOfA(person: Account): Promise<{ id: string; campaignId: string }> {
+    const campaign = await this.campaignOfA();
+    const body = await this.ok(
+      'post',
+      `/api/v1/campaigns/${campaign.id}/in-kind-pledges`,
+      person,
+      201,
+      inKindPledgeBody(),
+    );
+    return { id: body.id, campaignId: campaign.id };
   }
 
   /** Every id a paged list answers to `as`, following cursors. */

@@ -25,7 +25,10 @@
  */
 import type { Response } from 'supertest';
 import {
+  campaignBody,
+  idempotencyKey,
   inHours,
+  inKindPledgeBody,
   initiativeBody,
   ROLES,
   taskBody,
@@ -45,6 +48,8 @@ export interface Target {
   /** A query string, without `?`. */
   query?: string;
   body?: unknown;
+  /** Request headers (an Idempotency-Key). */
+  headers?: Record<string, string>;
   /** Acts as this account instead of the role's own (the request consumes its caller). */
   as?: Account;
   /** Checks beyond the status: what the caller may read, effects that must (not) happen. */
@@ -840,6 +845,155 @@ export const TABLE: Table = {
       expect: row(401, 403, 201, 403, 201, 403, 403, 201),
     },
   ],
+
+  // --- donations and transparency -------------------------------------------------------------
+  'POST /api/v1/initiatives/{id}/campaigns': [
+    {
+      name: 'a published initiative of A',
+      owners: A_SIDE,
+      target: async (fx) => ({ params: { id: await fx.campaignHost() }, body: campaignBody() }),
+      expect: row(401, 403, 201, 403, 201, 403, 403, 201),
+    },
+  ],
+  'GET /api/v1/initiatives/{id}/campaigns': [
+    {
+      name: 'the campaigns of a published initiative of A',
+      owners: 'anyone',
+      target: async (fx) => ({ params: { id: (await sharedCampaignOfA(fx)).initiativeId } }),
+      expect: everyone(200),
+    },
+  ],
+  'GET /api/v1/initiatives/{id}/funding': [
+    {
+      name: 'the funding of a published initiative of A',
+      owners: 'anyone',
+      target: async (fx) => ({ params: { id: (await sharedCampaignOfA(fx)).initiativeId } }),
+      expect: everyone(200),
+    },
+  ],
+  'GET /api/v1/campaigns/{id}': [
+    {
+      name: 'a campaign of a published initiative of A',
+      owners: 'anyone',
+      target: async (fx) => ({ params: { id: (await sharedCampaignOfA(fx)).id } }),
+      expect: everyone(200),
+    },
+  ],
+  'POST /api/v1/campaigns/{id}/donations': [
+    {
+      name: 'a campaign of a published initiative of A (with a fresh Idempotency-Key)',
+      owners: 'anyone',
+      target: async (fx) => ({
+        params: { id: (await fx.campaignOfA()).id },
+        body: { amount: 10_000 },
+        headers: idempotencyKey(),
+      }),
+      expect: everyone(201),
+    },
+  ],
+  'GET /api/v1/campaigns/{id}/donations': [
+    {
+      name: 'the pledges to a campaign of A',
+      owners: A_SIDE,
+      target: async (fx) => ({ params: { id: (await fx.donationOfA(fx.other)).campaignId } }),
+      expect: row(401, 403, 200, 403, 200, 403, 403, 200),
+    },
+  ],
+  'POST /api/v1/donations/{id}/confirm': [
+    {
+      name: "another person's pledge to a campaign of A",
+      owners: A_SIDE,
+      target: async (fx) => ({ params: { id: (await fx.donationOfA(fx.other)).id }, body: {} }),
+      expect: row(401, 404, 200, 404, 200, 404, 404, 200),
+    },
+    {
+      name: "the caller's own pledge to a campaign of A (donors do not confirm)",
+      owners: A_SIDE,
+      target: async (fx, role) => ({
+        params: { id: (await fx.donationOfA(fx.account(role))).id },
+        body: {},
+      }),
+      expect: row(401, 403, 200, 403, 200, 403, 403, 200),
+    },
+  ],
+  'POST /api/v1/donations/{id}/refund': [
+    {
+      name: "another person's received donation to a campaign of A",
+      owners: A_SIDE,
+      target: async (fx) => ({
+        params: { id: (await fx.receivedDonationOfA(fx.other)).id },
+        body: { reason: 'Помилковий платіж' },
+      }),
+      expect: row(401, 404, 200, 404, 200, 404, 404, 200),
+    },
+    {
+      name: "the caller's own received donation to a campaign of A (donors do not refund)",
+      owners: A_SIDE,
+      target: async (fx, role) => ({
+        params: { id: (await fx.receivedDonationOfA(fx.account(role))).id },
+        body: { reason: 'Помилковий платіж' },
+      }),
+      expect: row(401, 403, 200, 403, 200, 403, 403, 200),
+    },
+  ],
+  'POST /api/v1/campaigns/{id}/expenses': [
+    {
+      name: 'a campaign of A with a balance (with a fresh Idempotency-Key)',
+      owners: A_SIDE,
+      target: async (fx) => ({
+        params: { id: (await fx.receivedDonationOfA(fx.other)).campaignId },
+        body: { amount: 1_000, description: 'Пальне для генератора' },
+        headers: idempotencyKey(),
+      }),
+      expect: row(401, 403, 201, 403, 201, 403, 403, 201),
+    },
+  ],
+  'POST /api/v1/campaigns/{id}/in-kind-pledges': [
+    {
+      name: 'a needed item of a campaign of A',
+      owners: 'anyone',
+      target: async (fx) => ({
+        params: { id: (await fx.campaignOfA()).id },
+        body: inKindPledgeBody(),
+      }),
+      expect: row(401, 201, 201, 201, 201, 201, 201, 201),
+    },
+  ],
+  'GET /api/v1/campaigns/{id}/in-kind-pledges': [
+    {
+      name: 'the in-kind pledges to a campaign of A',
+      owners: A_SIDE,
+      target: async (fx) => {
+        const pledge = await fx.inKindPledgeOfA(fx.other);
+        return { params: { id: pledge.campaignId } };
+      },
+      expect: row(401, 403, 200, 403, 200, 403, 403, 200),
+    },
+  ],
+  'POST /api/v1/in-kind-pledges/{id}/receive': [
+    {
+      name: "another person's in-kind pledge to a campaign of A",
+      owners: A_SIDE,
+      target: async (fx) => ({ params: { id: (await fx.inKindPledgeOfA(fx.other)).id }, body: {} }),
+      expect: row(401, 403, 200, 403, 200, 403, 403, 200),
+    },
+  ],
+  'GET /api/v1/campaigns/{id}/ledger': [
+    {
+      name: 'the public ledger of a campaign of A',
+      owners: 'anyone',
+      target: async (fx) => ({ params: { id: (await ledgeredCampaignOfA(fx)).campaignId } }),
+      expect: everyone(200),
+    },
+  ],
+  'GET /api/v1/campaigns/{id}/ledger/verify': [
+    {
+      name: 'the hash chain of a campaign of A',
+      owners: 'anyone',
+      target: async (fx) => ({ params: { id: (await ledgeredCampaignOfA(fx)).campaignId } }),
+      expect: everyone(200),
+    },
+  ],
 };
 
 /** Adds a fresh account (one per role) to the organization as a coordinator. */
@@ -1116,3 +1270,10 @@ function reportOfA(
   };
   return fresh ? make() : fx.shared(`report:${status}`, make);
 }
+
+/** A campaign of A nobody changes (read-only rows). */
+const sharedCampaignOfA = (fx: Fixtures) => fx.shared('campaign', () => fx.campaignOfA());
+
+/** A campaign of A with one confirmed donation on its ledger (read-only rows). */
+const ledgeredCampaignOfA = (fx: Fixtures) =>
+  fx.shared('campaign:ledgered', () => fx.receivedDonationOfA(fx.other));
