@@ -846,6 +846,92 @@ export const TABLE: Table = {
     },
   ],
 
+  // --- matching ---------------------------------------------------------------------------------
+  'GET /api/v1/me/recommendations': [
+    {
+      name: "the caller's own (open tasks of published initiatives only)",
+      owners: 'self',
+      target: async (fx) => {
+        const draft = await matchedTaskOfA(fx, 'draft');
+        return {
+          query: 'limit=100',
+          verify: (res) =>
+            check(
+              !is2xx(res.status) ||
+                !(res.body as { task: { id: string } }[]).some((r) => r.task.id === draft.id),
+              'recommended a task of a draft',
+            ),
+        };
+      },
+      expect: row(401, 200, 200, 200, 200, 200, 200, 200),
+    },
+  ],
+  'GET /api/v1/me/notifications': [
+    {
+      name: "the caller's own inbox (never another person's notifications)",
+      owners: 'self',
+      target: async (fx, role) => {
+        const others = await contactableNotification(fx);
+        return {
+          query: 'limit=100',
+          verify: (res) =>
+            check(
+              role === 'anonymous' ||
+                !(res.body.items as { id: string }[]).some((n) => n.id === others),
+              "listed another person's notification",
+            ),
+        };
+      },
+      expect: row(401, 200, 200, 200, 200, 200, 200, 200),
+    },
+  ],
+  'POST /api/v1/notifications/{id}/read': [
+    {
+      name: "one's own notification (an urgent task fitting the caller's skill)",
+      owners: 'self',
+      target: async (fx, role) => {
+        if (role === 'anonymous') return { params: { id: await contactableNotification(fx) } };
+        const id = await notificationOf(fx, role);
+        return {
+          params: { id },
+          verify: (res) =>
+            check(res.body.id === id && typeof res.body.readAt === 'string', 'not marked read'),
+        };
+      },
+      expect: row(401, 200, 200, 200, 200, 200, 200, 200),
+    },
+    {
+      // The recipient only: organizers and admins do not read people's inboxes.
+      name: "the contactable volunteer's notification",
+      owners: NOBODY,
+      target: async (fx) => ({ params: { id: await contactableNotification(fx) } }),
+      expect: row(401, 404, 404, 404, 404, 404, 404, 404),
+    },
+  ],
+  'GET /api/v1/tasks/{id}/candidates': [
+    candidatesOf('published', row(401, 403, 200, 403, 200, 403, 403, 200)),
+    candidatesOf('draft', row(401, 404, 200, 404, 200, 404, 404, 200)),
+  ],
+  'POST /api/v1/initiatives/{id}/assignment-plan': [
+    {
+      name: 'a published initiative of A with an open task',
+      owners: A_SIDE,
+      target: async (fx) => ({
+        params: { id: (await matchedTaskOfA(fx, 'published')).initiativeId },
+        body: {},
+      }),
+      expect: row(401, 403, 200, 403, 200, 403, 403, 200),
+    },
+    {
+      name: 'a draft initiative of A with an open task',
+      owners: A_SIDE,
+      target: async (fx) => {
+        const task = await matchedTaskOfA(fx, 'draft');
+        return { params: { id: task.initiativeId }, body: { taskIds: [task.id] } };
+      },
+      expect: row(401, 404, 200, 404, 200, 404, 404, 200),
+    },
+  ],
   // --- donations and transparency -------------------------------------------------------------
   'POST /api/v1/initiatives/{id}/campaigns': [
     {
@@ -1269,6 +1355,131 @@ function reportOfA(
     return { id: report.id, initiativeId: initiative.id };
   };
   return fresh ? make() : fx.shared(`report:${status}`, make);
+}
+
+// --- matching -------------------------------------------------------------------------------------
+
+/** Matching reads the other services' events a moment later: polls until `done`. */
+async function settled<T>(attempt: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const value = await attempt();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A task of A (first aid, normal urgency) that matching knows, with the contactable volunteer. */
+function matchedTaskOfA(fx: Fixtures, status: InitiativeStatus) {
+  return fx.shared(`matched-task:${status}`, async () => {
+    const task = await fx.taskOfA(status);
+    await settled(
+      () => fx.call('get', `/api/v1/tasks/${task.id}/candidates`, fx.as.coordinatorA),
+      (res) =>
+        res.status === 200 &&
+        (res.body as { user: { id: string } }[]).some((c) => c.user.id === fx.contactable.id),
+    );
+    return task;
+  });
+}
+
+function candidatesOf(status: InitiativeStatus, expect: Expectation): Case {
+  return {
+    name: `a task of a ${status} initiative of A: contactable volunteers, what they allow`,
+    owners: A_SIDE,
+    target: async (fx) => ({
+      params: { id: (await matchedTaskOfA(fx, status)).id },
+      verify: (res) => {
+        if (!is2xx(res.status)) return [];
+        const items = res.body as { user: Record<string, unknown> }[];
+        return [
+          ...check(
+            items.some((c) => c.user.id === fx.contactable.id),
+            'the contactable volunteer is not a candidate',
+          ),
+          ...check(
+            items.every((c) => Object.keys(c.user).sort().join() === 'displayName,id,skills'),
+            'a candidate shows more than id, displayName, skills',
+          ),
+          ...check(!items.some((c) => c.user.id === fx.other.id), 'a non-contactable candidate'),
+        ];
+      },
+    }),
+    expect,
+  };
+}
+
+/** A skill only this role's account has, so an urgent task needing it reaches them alone. */
+const NOTIFIED_SKILL: Record<SignedInRole, string> = {
+  citizen: 'plumbing',
+  coordinatorA: 'roof_repair',
+  coordinatorB: 'window_glazing',
+  ownerA: 'masonry_plastering',
+  ownerB: 'electrical_work',
+  researcher: 'data_analysis',
+  admin: 'cybersecurity',
+};
+
+let notifiedShift = 0;
+
+/**
+ * The id of a notification `person` gets: an urgent task of A needing `skill`, published once
+ * matching knows both the task and the person (contactable, in A's region, with the skill).
+ */
+async function notificationFor(fx: Fixtures, person: Account, skill: string): Promise<string> {
+  const by = fx.as.coordinatorA;
+  const initiative = await fx.initiativeOfA('draft');
+  const start = 24 * 30 + 6 * ++notifiedShift;
+  const task = await fx.ok(
+    'post',
+    `/api/v1/initiatives/${initiative.id}/tasks`,
+    by,
+    201,
+    taskBody({
+      requiredSkills: [skill],
+      slots: 1,
+      urgency: 'high',
+      startsAt: inHours(start),
+      endsAt: inHours(start + 3),
+    }),
+  );
+  await settled(
+    () => fx.call('get', `/api/v1/tasks/${task.id}/candidates`, by),
+    (res) =>
+      res.status === 200 &&
+      (res.body as { user: { id: string } }[]).some((c) => c.user.id === person.id),
+  );
+  await fx.ok('post', `/api/v1/initiatives/${initiative.id}/publish`, by, 200);
+  const inbox = await settled(
+    () => fx.call('get', '/api/v1/me/notifications?limit=100', person),
+    (res) => (res.body.items as { taskId: string }[]).some((n) => n.taskId === task.id),
+  );
+  const notification = (inbox.body.items as { id: string; taskId: string }[]).find(
+    (n) => n.taskId === task.id,
+  );
+  if (!notification) throw new Error(`set-up: no notification reached ${person.email}`);
+  return notification.id;
+}
+
+/** The role's own notification (its account becomes contactable with a skill of its own). */
+function notificationOf(fx: Fixtures, role: SignedInRole): Promise<string> {
+  return fx.shared(`notification:${role}`, async () => {
+    const account = fx.as[role];
+    const skill = NOTIFIED_SKILL[role];
+    await fx.ok('patch', '/api/v1/me', account, 200, {
+      contactable: true,
+      region: 'UA-12',
+      skills: [{ code: skill, level: 3 }],
+    });
+    return notificationFor(fx, account, skill);
+  });
+}
+
+/** A notification of the contactable volunteer (first aid): nobody else's to read. */
+function contactableNotification(fx: Fixtures): Promise<string> {
+  return fx.shared('notification:contactable', () =>
+    notificationFor(fx, fx.contactable, 'first_aid'),
+  );
 }
 
 /** A campaign of A nobody changes (read-only rows). */

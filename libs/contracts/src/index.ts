@@ -4,6 +4,7 @@ export * from './errors';
 export * from './events';
 export * from './health';
 export * from './initiatives';
+export * from './matching';
 export * from './organizations';
 export * from './privacy';
 export * from './profile';
