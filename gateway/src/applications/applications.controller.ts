@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -44,6 +54,19 @@ const TASK_NOT_FOUND = 'No such task, or one the caller may not see (of a draft 
 const NOT_FOUND = 'No such application, or not the caller’s nor of their organization';
 const NOT_ALLOWED = 'Only coordinators and owners of the task’s organization take this step';
 const WRONG_STATUS = 'The application is not in a status this step starts from';
+
+/** One step of an application's lifecycle: `POST /applications/:id/<step>`, answering it. */
+function ApplicationStep(step: string) {
+  return applyDecorators(
+    Post(`:id/${step}`),
+    HttpCode(200),
+    Policy(authenticated),
+    ApiParam(APPLICATION_PARAM),
+    ApiOkResponse({ type: ApplicationDto }),
+    ApiProblemResponse(401, 'No or invalid access token'),
+    ApiProblemResponse(404, NOT_FOUND),
+  );
+}
 
 @ApiTags('participation')
 @ApiBearerAuth()
@@ -172,15 +195,9 @@ export class ApplicationsController {
     return this.send(Subjects.initiatives.applicationGet, id, meta);
   }
 
-  @Post(':id/accept')
-  @HttpCode(200)
-  @Policy(authenticated)
+  @ApplicationStep('accept')
   @ApiOperation({ summary: 'Accept a pending or waitlisted application: it takes a slot' })
-  @ApiParam(APPLICATION_PARAM)
-  @ApiOkResponse({ type: ApplicationDto })
-  @ApiProblemResponse(401, 'No or invalid access token')
   @ApiProblemResponse(403, NOT_ALLOWED)
-  @ApiProblemResponse(404, NOT_FOUND)
   @ApiProblemResponse(
     409,
     `${WRONG_STATUS}; the task is full or closed; or the shift overlaps another one the ` +
@@ -190,67 +207,43 @@ export class ApplicationsController {
     return this.send(Subjects.initiatives.applicationAccept, id, meta);
   }
 
-  @Post(':id/reject')
-  @HttpCode(200)
-  @Policy(authenticated)
+  @ApplicationStep('reject')
   @ApiOperation({
     summary: 'Reject a pending, waitlisted or accepted application',
     description: 'An accepted one frees its slot: the first waitlisted volunteer is promoted.',
   })
-  @ApiParam(APPLICATION_PARAM)
-  @ApiOkResponse({ type: ApplicationDto })
-  @ApiProblemResponse(401, 'No or invalid access token')
   @ApiProblemResponse(403, NOT_ALLOWED)
-  @ApiProblemResponse(404, NOT_FOUND)
   @ApiProblemResponse(409, WRONG_STATUS)
   reject(@Param('id') id: string, @Meta() meta: RequestMeta): Promise<ApplicationView> {
     return this.send(Subjects.initiatives.applicationReject, id, meta);
   }
 
-  @Post(':id/withdraw')
-  @HttpCode(200)
-  @Policy(authenticated)
+  @ApplicationStep('withdraw')
   @ApiOperation({
     summary: 'Withdraw one’s application before completion',
     description: 'An accepted one frees its slot: the first waitlisted volunteer is promoted.',
   })
-  @ApiParam(APPLICATION_PARAM)
-  @ApiOkResponse({ type: ApplicationDto })
-  @ApiProblemResponse(401, 'No or invalid access token')
   @ApiProblemResponse(403, 'Only the volunteer withdraws')
-  @ApiProblemResponse(404, NOT_FOUND)
   @ApiProblemResponse(409, WRONG_STATUS)
   withdraw(@Param('id') id: string, @Meta() meta: RequestMeta): Promise<ApplicationView> {
     return this.send(Subjects.initiatives.applicationWithdraw, id, meta);
   }
 
-  @Post(':id/check-in')
-  @HttpCode(200)
-  @Policy(authenticated)
+  @ApplicationStep('check-in')
   @ApiOperation({ summary: 'Check in an accepted volunteer at the shift' })
-  @ApiParam(APPLICATION_PARAM)
-  @ApiOkResponse({ type: ApplicationDto })
-  @ApiProblemResponse(401, 'No or invalid access token')
   @ApiProblemResponse(403, NOT_ALLOWED)
-  @ApiProblemResponse(404, NOT_FOUND)
   @ApiProblemResponse(409, WRONG_STATUS)
   checkIn(@Param('id') id: string, @Meta() meta: RequestMeta): Promise<ApplicationView> {
     return this.send(Subjects.initiatives.applicationCheckIn, id, meta);
   }
 
-  @Post(':id/complete')
-  @HttpCode(200)
-  @Policy(authenticated)
+  @ApplicationStep('complete')
   @ApiOperation({
     summary: 'Complete a checked-in application with verified hours',
     description: 'The hours count toward the volunteer’s record and the initiative’s stats.',
   })
-  @ApiParam(APPLICATION_PARAM)
-  @ApiOkResponse({ type: ApplicationDto })
   @ApiProblemResponse(400, 'hours outside 0..24 or not in quarter hours')
-  @ApiProblemResponse(401, 'No or invalid access token')
   @ApiProblemResponse(403, NOT_ALLOWED)
-  @ApiProblemResponse(404, NOT_FOUND)
   @ApiProblemResponse(409, WRONG_STATUS)
   complete(
     @Param('id') id: string,
@@ -264,18 +257,12 @@ export class ApplicationsController {
     );
   }
 
-  @Post(':id/no-show')
-  @HttpCode(200)
-  @Policy(authenticated)
+  @ApplicationStep('no-show')
   @ApiOperation({
     summary: 'Record that an accepted or checked-in volunteer did not come',
     description: 'The slot stays taken (the shift was theirs).',
   })
-  @ApiParam(APPLICATION_PARAM)
-  @ApiOkResponse({ type: ApplicationDto })
-  @ApiProblemResponse(401, 'No or invalid access token')
   @ApiProblemResponse(403, NOT_ALLOWED)
-  @ApiProblemResponse(404, NOT_FOUND)
   @ApiProblemResponse(409, WRONG_STATUS)
   noShow(@Param('id') id: string, @Meta() meta: RequestMeta): Promise<ApplicationView> {
     return this.send(Subjects.initiatives.applicationNoShow, id, meta);
