@@ -26,7 +26,6 @@ import { MetricsController } from './metrics/metrics.controller';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { ProposalsModule } from './proposals/proposals.module';
-import { MatchingModule } from './matching/matching.module';
 import { ReportsModule } from './reports/reports.module';
 import { RolesModule } from './roles/roles.module';
 import { ProfileModule } from './profile/profile.module';
@@ -91,7 +90,6 @@ export class AppModule {
         ApplicationsModule,
         ProposalsModule,
         ReportsModule,
-        MatchingModule,
         DonationsModule,
         ...features,
       ],

@@ -4,7 +4,6 @@ export * from './errors';
 export * from './events';
 export * from './health';
 export * from './initiatives';
-export * from './matching';
 export * from './organizations';
 export * from './privacy';
 export * from './profile';

@@ -68,11 +68,6 @@ export const Subjects = {
   matching: {
     health: 'matching.health.check.v1',
     subjectExport: 'matching.subject.export.v1',
-    recommendationList: 'matching.recommendation.list.v1',
-    candidateList: 'matching.candidate.list.v1',
-    assignmentPlanCreate: 'matching.assignment-plan.create.v1',
-    notificationList: 'matching.notification.list.v1',
-    notificationRead: 'matching.notification.read.v1',
   },
   donations: {
     health: 'donations.health.check.v1',
